@@ -1,0 +1,115 @@
+import type { UserIdentity } from "./record-schema.ts";
+import { IDENTITY_TYPES, type IdentityType, type Principal } from "./types.ts";
+
+const KNOWN_TYPES = new Set<string>(IDENTITY_TYPES);
+
+/**
+ * Role session names that are random per run (SDK defaults, timestamps, UUIDs, instance ids) would split
+ * one automated principal into thousands. They are collapsed to `*` in the key; the raw session name stays
+ * in `sessionName` and in the raw record.
+ */
+const EPHEMERAL_SESSION = [
+  /^(botocore-session|aws-go-sdk|aws-sdk-java|aws-sdk-js|aws-sdk-rust|AWSCLI-Session)-?\d+$/i,
+  /^\d{9,}$/,
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  /^[0-9a-f]{16,}$/i,
+  /^(i-[0-9a-f]{8,17})$/,
+  /^(GitHubActions|gha)-?\d+$/i,
+];
+
+export function stableSessionName(sessionName: string): string {
+  return EPHEMERAL_SESSION.some((pattern) => pattern.test(sessionName)) ? "*" : sessionName;
+}
+
+function lastSegment(arn: string): string {
+  const resource = arn.split(":").slice(5).join(":");
+  return resource.split("/").pop() || resource || arn;
+}
+
+function identityType(identity: UserIdentity): IdentityType {
+  const type = identity.type ?? "";
+  if (KNOWN_TYPES.has(type)) return type as IdentityType;
+  // CloudTrail omits `type` on some service-initiated records (e.g. Secrets Manager rotation): only invokedBy.
+  if (!type && identity.invokedBy && !identity.arn && !identity.principalId) return "AWSService";
+  return "Unknown";
+}
+
+/** Derives the stable principal key and a readable name from `userIdentity` (contract in DESIGN.md). */
+export function principalOf(identity: UserIdentity): Principal {
+  const type = identityType(identity);
+  const accountId = identity.accountId ?? null;
+  const base = { type, accountId, roleArn: null, sessionName: null };
+  const arn = identity.arn ?? null;
+
+  switch (type) {
+    case "IAMUser":
+      return {
+        ...base,
+        key: arn ?? `iam-user:${accountId ?? "?"}/${identity.userName ?? identity.principalId ?? "?"}`,
+        name: identity.userName ?? (arn ? lastSegment(arn) : (identity.principalId ?? "IAM user")),
+      };
+    case "AssumedRole":
+      return assumedRole(identity, accountId);
+    case "Root":
+      return {
+        ...base,
+        key: arn ?? `root:${accountId ?? "?"}`,
+        name: `root (${accountId ?? "unknown account"})`,
+      };
+    case "AWSService": {
+      const service = identity.invokedBy ?? identity.principalId ?? "unknown-service";
+      return { ...base, key: `service:${service}`, name: service };
+    }
+    case "AWSAccount": {
+      const who = identity.principalId ?? accountId ?? "?";
+      return { ...base, key: `account:${accountId ?? "?"}/${who}`, name: `account ${accountId ?? who}` };
+    }
+    case "FederatedUser": {
+      const name = arn ? lastSegment(arn) : (identity.principalId ?? "federated user");
+      return { ...base, key: arn ?? `federated:${accountId ?? "?"}/${name}`, name };
+    }
+    case "IdentityCenterUser": {
+      const userId = identity.onBehalfOf?.userId ?? identity.principalId ?? identity.credentialId ?? "?";
+      const store = identity.onBehalfOf?.identityStoreArn ?? accountId ?? "?";
+      return {
+        ...base,
+        key: `identitycenter:${store}/${userId}`,
+        name: identity.userName ?? `Identity Center user ${userId}`,
+      };
+    }
+    case "SAMLUser":
+    case "WebIdentityUser": {
+      const provider = identity.identityProvider ?? "?";
+      const user = identity.userName ?? identity.principalId ?? "?";
+      const prefix = type === "SAMLUser" ? "saml" : "webidentity";
+      return { ...base, key: `${prefix}:${provider}/${user}`, name: `${user} (${provider})` };
+    }
+    default: {
+      const who = arn ?? identity.principalId ?? identity.userName ?? identity.invokedBy ?? "anonymous";
+      return { ...base, key: `unknown:${accountId ?? "?"}/${who}`, name: identity.userName ?? who };
+    }
+  }
+}
+
+function assumedRole(identity: UserIdentity, accountId: string | null): Principal {
+  const issuer = identity.sessionContext?.sessionIssuer;
+  const arn = identity.arn ?? "";
+  // arn:aws:sts::123:assumed-role/RoleName/SessionName; the role name may not contain '/', the session may.
+  const match = /:assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+  const roleName = issuer?.userName ?? match?.[1] ?? "role";
+  const sessionName =
+    match?.[2] ?? identity.principalId?.split(":").slice(1).join(":") ?? identity.principalId ?? "?";
+  const roleArn =
+    issuer?.arn ??
+    (match && accountId ? `arn:aws:iam::${accountId}:role/${match[1]}` : null) ??
+    `role:${identity.principalId?.split(":")[0] ?? "?"}`;
+  const stable = stableSessionName(sessionName);
+  return {
+    key: `${roleArn}#${stable}`,
+    name: `${roleName}/${stable}`,
+    type: "AssumedRole",
+    accountId,
+    roleArn,
+    sessionName,
+  };
+}
