@@ -48,6 +48,20 @@ export function normalizeRecord(input: unknown, rawText?: string): NormalizeResu
   if (candidate.eventCategory === "Insight" || candidate.eventType === "AwsCloudTrailInsight") {
     return { ok: false, reason: "insights-event", detail: "CloudTrail Insights event (not an API call)" };
   }
+  if (
+    !(
+      "eventID" in candidate ||
+      "eventName" in candidate ||
+      "eventSource" in candidate ||
+      "userIdentity" in candidate
+    )
+  ) {
+    return {
+      ok: false,
+      reason: "not-cloudtrail",
+      detail: "object has no CloudTrail fields (eventID, eventName, …)",
+    };
+  }
   // Logstash/Elastic exports rename eventTime to @timestamp; accept it rather than lose the record.
   if (candidate.eventTime === undefined && typeof candidate["@timestamp"] === "string") {
     candidate = { ...candidate, eventTime: candidate["@timestamp"] };

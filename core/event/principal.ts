@@ -4,21 +4,16 @@ import { IDENTITY_TYPES, type IdentityType, type Principal } from "./types.ts";
 const KNOWN_TYPES = new Set<string>(IDENTITY_TYPES);
 
 /**
- * Role session names that are random per run (SDK defaults, timestamps, UUIDs, instance ids) would split
- * one automated principal into thousands. They are collapsed to `*` in the key; the raw session name stays
- * in `sessionName` and in the raw record.
+ * Role session names that are random per run (SDK defaults with timestamps, UUIDs, instance ids, long
+ * numeric or hex suffixes) would split one automated principal into thousands. Those parts become `*` in
+ * the key; the raw session name stays in `sessionName` and in the raw record.
  */
-const EPHEMERAL_SESSION = [
-  /^(botocore-session|aws-go-sdk|aws-sdk-java|aws-sdk-js|aws-sdk-rust|AWSCLI-Session)-?\d+$/i,
-  /^\d{9,}$/,
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-  /^[0-9a-f]{16,}$/i,
-  /^(i-[0-9a-f]{8,17})$/,
-  /^(GitHubActions|gha)-?\d+$/i,
-];
-
 export function stableSessionName(sessionName: string): string {
-  return EPHEMERAL_SESSION.some((pattern) => pattern.test(sessionName)) ? "*" : sessionName;
+  return sessionName
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "*")
+    .replace(/\bi-[0-9a-f]{8,17}\b/g, "*")
+    .replace(/\d{9,}/g, "*")
+    .replace(/\b[0-9a-f]{16,}\b/gi, "*");
 }
 
 function lastSegment(arn: string): string {
@@ -97,8 +92,11 @@ function assumedRole(identity: UserIdentity, accountId: string | null): Principa
   // arn:aws:sts::123:assumed-role/RoleName/SessionName; the role name may not contain '/', the session may.
   const match = /:assumed-role\/([^/]+)\/(.+)$/.exec(arn);
   const roleName = issuer?.userName ?? match?.[1] ?? "role";
-  const sessionName =
-    match?.[2] ?? identity.principalId?.split(":").slice(1).join(":") ?? identity.principalId ?? "?";
+  // Pseudonymized or unusual ARNs: the session name is also the part after ':' in the principalId.
+  const fromPrincipalId = identity.principalId?.includes(":")
+    ? identity.principalId.slice(identity.principalId.indexOf(":") + 1)
+    : null;
+  const sessionName = match?.[2] ?? fromPrincipalId ?? (arn ? lastSegment(arn) : "?");
   const roleArn =
     issuer?.arn ??
     (match && accountId ? `arn:aws:iam::${accountId}:role/${match[1]}` : null) ??

@@ -53,6 +53,8 @@ export interface TrailEvent {
   recipientAccountId: string | null;
   /** The record as delivered, JSON text. */
   raw: string;
+  /** Where it was read from (file path, `lookup-events:<region>`), for provenance. */
+  origin?: string;
 }
 
 /** Why an input (file, line or record) was not turned into an event. */
