@@ -73,7 +73,9 @@ function skipsByReason(skips: { where: string; reason: string }[]): Record<strin
   const grouped: Record<string, string[]> = {};
   for (const skip of skips) {
     if (skip.reason === "duplicate") continue;
-    (grouped[skip.reason] ??= []).push(relative(dir, skip.where));
+    const list = grouped[skip.reason] ?? [];
+    list.push(relative(dir, skip.where));
+    grouped[skip.reason] = list;
   }
   for (const list of Object.values(grouped)) list.sort();
   return grouped;
