@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
+import { LookupEventsError } from "../core/ingest/lookup-events-source.ts";
 import { StoreError } from "../core/store/trail-store.ts";
 import { registerIngest } from "./commands/ingest.ts";
+import { registerPull } from "./commands/pull.ts";
 // import { registerSample } from "./commands/sample.ts";
 import { registerStats } from "./commands/stats.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
@@ -15,6 +17,7 @@ const program = new Command("trailcast")
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
 registerIngest(program);
+registerPull(program);
 // registerSample(program);
 registerStats(program);
 
@@ -24,7 +27,7 @@ try {
   if (error instanceof CommanderError) {
     // --help and --version exit through here with code 0.
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else if (error instanceof CliError || error instanceof StoreError) {
+  } else if (error instanceof CliError || error instanceof StoreError || error instanceof LookupEventsError) {
     process.stderr.write(`trailcast: ${error.message}\n`);
     process.exitCode = error instanceof CliError ? error.exitCode : EXIT.failure;
   } else {
