@@ -12,7 +12,9 @@ const run = promisify(execFile);
 /** Runs the real CLI as users do; resolves with exit code and output instead of throwing on failure. */
 async function trailcast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "1" } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -59,7 +61,9 @@ describe("trailcast CLI", () => {
 
   it("uses distinct exit codes: usage 2, nothing to read 3, failure 1", async () => {
     expect((await trailcast("no-such-command")).code).toBe(2);
-    expect((await trailcast("--store", store, "pull", "--region", "us-east-1", "--since", "whenever")).code).toBe(2);
+    expect(
+      (await trailcast("--store", store, "pull", "--region", "us-east-1", "--since", "whenever")).code,
+    ).toBe(2);
     const missing = await trailcast("--store", store, "ingest", join(dir, "does-not-exist"));
     expect(missing.code).toBe(3);
     expect(missing.stdout).toContain("unreadable-file");

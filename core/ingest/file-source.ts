@@ -1,22 +1,38 @@
 import type { Skip, TrailEvent } from "../event/types.ts";
+import { DecodePool } from "./decode-pool.ts";
 import { type DiscoveredFile, discoverFiles } from "./discover-files.ts";
 import { readEventFile } from "./read-file.ts";
 import type { CompletedInput, EventSource, ReadOptions, SourceBatch } from "./source.ts";
 
-/** Events per batch handed to the store: large enough to amortise appends, small enough to bound memory. */
+/** Events per batch handed to the store: large enough to amortise a load, small enough to bound memory. */
 const BATCH_EVENTS = 20_000;
-/** Files read ahead while the current one is decoded, so disk and CPU overlap. */
-const READ_AHEAD = 4;
+/** Files in flight at once, so disk, workers and the store overlap. */
+const IN_FLIGHT = 64;
 
 export function fingerprintOf(file: Pick<DiscoveredFile, "size" | "mtimeMs">): string {
   return `${file.size}:${Math.trunc(file.mtimeMs)}`;
+}
+
+export interface FileSourceOptions {
+  /** Decode worker threads when staging lines are asked for; 0 decodes on the calling thread. */
+  workers?: number;
+}
+
+interface Decoded {
+  path: string;
+  events: TrailEvent[];
+  staged: { lines: string[]; ids: string[] } | null;
+  skips: Skip[];
 }
 
 /** Local files and folders: S3 trail trees, exports, lookup-events output (see discoverFiles). */
 export class FileSource implements EventSource {
   readonly name: string;
 
-  constructor(private readonly paths: string[]) {
+  constructor(
+    private readonly paths: string[],
+    private readonly sourceOptions: FileSourceOptions = {},
+  ) {
     this.name = `files:${paths.join(",")}`;
   }
 
@@ -27,21 +43,8 @@ export class FileSource implements EventSource {
       reason: "unreadable-file" as const,
       detail: missing.detail,
     }));
-    const total = discovery.files.length;
-    let done = 0;
     let unchanged = 0;
-    let events: TrailEvent[] = [];
-    let completed: CompletedInput[] = [];
-    let inputs = 0;
-    const flush = (): SourceBatch => {
-      const batch = { events, skips: skips.splice(0), inputs, completed, unchanged };
-      events = [];
-      completed = [];
-      inputs = 0;
-      unchanged = 0;
-      return batch;
-    };
-
+    const completed: CompletedInput[] = [];
     const toRead = discovery.files.filter((file) => {
       if (options.isKnownInput?.(file.path, fingerprintOf(file))) {
         unchanged++;
@@ -54,25 +57,70 @@ export class FileSource implements EventSource {
       }
       return true;
     });
-    done = total - toRead.length;
+    const total = discovery.files.length;
+    let done = total - toRead.length;
     options.onProgress?.({ done, total, unit: "files" });
 
-    const pending = toRead.slice(0, READ_AHEAD).map((file) => readEventFile(file.path));
-    for (let i = 0; i < toRead.length; i++) {
-      if (options.signal?.aborted) break;
-      const file = toRead[i] as DiscoveredFile;
-      const decoded = await (pending[i] as ReturnType<typeof readEventFile>);
-      const next = toRead[i + READ_AHEAD];
-      if (next) pending.push(readEventFile(next.path));
-      pending[i] = undefined as never; // release the decoded text for GC
-      for (const event of decoded.events) events.push(event);
-      for (const skip of decoded.skips) skips.push(skip);
-      inputs++;
-      completed.push({ id: file.path, fingerprint: fingerprintOf(file) });
-      done++;
-      options.onProgress?.({ done, total, unit: "files" });
-      if (events.length >= BATCH_EVENTS) yield flush();
+    const pool = options.preferStagingLines ? new DecodePool(this.sourceOptions.workers) : null;
+    const decode = async (file: DiscoveredFile): Promise<Decoded> => {
+      if (pool) {
+        const { lines, ids, skips } = await pool.decode(file.path);
+        return { path: file.path, events: [], staged: { lines, ids }, skips };
+      }
+      const decoded = await readEventFile(file.path);
+      return { path: file.path, events: decoded.events, staged: null, skips: decoded.skips };
+    };
+
+    let batch = emptyBatch();
+    const flush = (): SourceBatch => {
+      const out: SourceBatch = {
+        ...batch,
+        skips: [...batch.skips, ...skips.splice(0)],
+        completed: [...batch.completed, ...completed.splice(0)],
+        unchanged,
+      };
+      unchanged = 0;
+      batch = emptyBatch();
+      return out;
+    };
+    try {
+      const inFlight = toRead.slice(0, IN_FLIGHT).map(decode);
+      for (let i = 0; i < toRead.length; i++) {
+        if (options.signal?.aborted) break;
+        const file = toRead[i] as DiscoveredFile;
+        const decoded = await (inFlight[i] as Promise<Decoded>);
+        inFlight[i] = undefined as never; // release the decoded text for GC
+        const next = toRead[i + IN_FLIGHT];
+        if (next) inFlight.push(decode(next));
+        addTo(batch, decoded);
+        batch.inputs++;
+        batch.completed.push({ id: file.path, fingerprint: fingerprintOf(file) });
+        options.onProgress?.({ done: ++done, total, unit: "files" });
+        if (batch.events.length + (batch.staged?.ids.length ?? 0) >= BATCH_EVENTS) yield flush();
+      }
+      yield flush();
+    } finally {
+      await pool?.close();
     }
-    yield flush();
+  }
+}
+
+type MutableBatch = SourceBatch & { inputs: number; completed: CompletedInput[] };
+
+function emptyBatch(): MutableBatch {
+  return { events: [], skips: [], inputs: 0, completed: [] };
+}
+
+function addTo(batch: MutableBatch, decoded: Decoded): void {
+  for (const event of decoded.events) batch.events.push(event);
+  for (const skip of decoded.skips) batch.skips.push(skip);
+  if (decoded.staged) {
+    batch.staged ??= { lines: [], ids: [], origins: [] };
+    const { lines, ids, origins } = batch.staged;
+    for (let i = 0; i < decoded.staged.lines.length; i++) {
+      lines.push(decoded.staged.lines[i] as string);
+      ids.push(decoded.staged.ids[i] as string);
+      origins.push(decoded.path);
+    }
   }
 }

@@ -25,6 +25,11 @@ export interface ReadOptions {
    * dedupe by eventID keeps re-ingest correct anyway, this only makes it fast.
    */
   isKnownInput?: (id: string, fingerprint: string) => boolean;
+  /**
+   * The caller (the store) would rather have events already serialized as staging lines
+   * (core/store/staging-line.ts); sources that can do that off the main thread return `staged` batches.
+   */
+  preferStagingLines?: boolean;
 }
 
 /** One unit of input (a file, an S3 object) that was read completely. */
@@ -41,6 +46,8 @@ export interface SourceProgress {
 
 export interface SourceBatch {
   events: TrailEvent[];
+  /** Events serialized as staging lines, when `preferStagingLines` was asked for and the source can. */
+  staged?: StagedEvents;
   skips: Skip[];
   /** Inputs looked at while producing this batch (files, pages), for reporting. */
   inputs?: number;
@@ -49,4 +56,12 @@ export interface SourceBatch {
   /** Inputs passed over because `isKnownInput` said they were already ingested unchanged. */
   unchanged?: number;
   checkpoint?: string;
+}
+
+/** Events serialized for the store's bulk load (core/store/staging-line.ts), with what dedupe needs. */
+export interface StagedEvents {
+  lines: string[];
+  ids: string[];
+  /** Where each event was read from, for duplicate reports. */
+  origins: string[];
 }

@@ -1,7 +1,17 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Skip, SkipReason } from "../event/types.ts";
-import type { EventSource, SourceProgress } from "../ingest/source.ts";
-import { appendEvents } from "./append-events.ts";
-import { STAGING_DDL } from "./schema.ts";
+import type {
+  CompletedInput,
+  EventSource,
+  SourceBatch,
+  SourceProgress,
+  StagedEvents,
+} from "../ingest/source.ts";
+import { ChunkLoader } from "./chunk-loader.ts";
+import { Deduper } from "./deduper.ts";
+import { stagingLine } from "./staging-line.ts";
 import type { TrailStore } from "./trail-store.ts";
 
 export interface IngestOptions {
@@ -9,6 +19,10 @@ export interface IngestOptions {
   signal?: AbortSignal;
   /** Read every input again even when it was ingested unchanged before (dedupe still applies). */
   rescan?: boolean;
+  /** Events per bulk load; the default fills a DuckDB row group so it bypasses the write-ahead log. */
+  chunkEvents?: number;
+  /** A chunk is also committed after this long, so a slow pull (LookupEvents) saves progress as it goes. */
+  chunkSeconds?: number;
 }
 
 export interface IngestReport {
@@ -23,13 +37,25 @@ export interface IngestReport {
   /** The first skips, for display; all of them are in the store's `skips` table. */
   skips: Skip[];
   durationMs: number;
+  /** Where the time went: waiting for the source, deduplicating, loading into DuckDB. */
+  phaseMs: { source: number; dedupe: number; load: number };
 }
 
 const SKIPS_KEPT_IN_REPORT = 200;
+const ROW_GROUP = 122_880;
+
+/** What a chunk commits together: its events, its skips, the inputs it finished and the source checkpoint. */
+interface Chunk {
+  skips: Skip[];
+  completed: CompletedInput[];
+  checkpoint?: string;
+  startedAt: number;
+}
 
 /**
  * Pulls every batch from a source into the store. Events are deduplicated by eventID against the store and
  * within the run (CloudTrail delivers duplicates); every duplicate and skip is recorded with where and why.
+ * Work is committed in chunks: an interrupted run keeps what it committed and the next run resumes.
  */
 export async function ingest(
   store: TrailStore,
@@ -38,79 +64,146 @@ export async function ingest(
 ): Promise<IngestReport> {
   const started = Date.now();
   const db = store.connection;
-  const [{ next }] = (await store.rows<{ next: number }>(
-    "SELECT coalesce(max(run_id), 0) + 1 AS next FROM ingest_runs",
-  )) as [{ next: number }];
-  const runId = next;
-  await db.run("INSERT INTO ingest_runs (run_id, source, started) VALUES ($1, $2, now())", [
-    runId,
-    source.name,
-  ]);
-
+  const runId = await startRun(store, source.name);
   const known = options.rescan ? new Map<string, string>() : await knownInputs(store);
-  const checkpoint = await store.rows<{ checkpoint: string }>(
+  const [saved] = await store.rows<{ checkpoint: string }>(
     "SELECT checkpoint FROM checkpoints WHERE source = $1",
     [source.name],
   );
-  const report: IngestReport = {
-    runId,
-    source: source.name,
-    inputs: 0,
-    unchangedInputs: 0,
-    eventsRead: 0,
-    eventsAdded: 0,
-    duplicates: 0,
-    skippedByReason: {},
-    skips: [],
-    durationMs: 0,
+  const report = emptyReport(runId, source.name);
+  const chunkEvents = options.chunkEvents ?? ROW_GROUP;
+  const chunkMs = (options.chunkSeconds ?? 30) * 1000;
+  let mark = performance.now();
+  const lap = (phase: keyof IngestReport["phaseMs"]) => {
+    const now = performance.now();
+    report.phaseMs[phase] += now - mark;
+    mark = now;
   };
-  await db.run(STAGING_DDL);
 
+  const scratch = await mkdtemp(join(tmpdir(), "trailcast-ingest-"));
+  const loader = new ChunkLoader(db, scratch);
+  const deduper = await Deduper.create(store);
+  let chunk: Chunk = { skips: [], completed: [], startedAt: Date.now() };
   let lastProgress: SourceProgress = { done: 0, total: null, unit: "files" };
-  const batches = source.read({
-    resumeFrom: checkpoint[0]?.checkpoint,
-    signal: options.signal,
-    isKnownInput: (id, fingerprint) => known.get(id) === fingerprint,
-    onProgress: (progress) => {
-      lastProgress = progress;
-      options.onProgress?.({ ...progress, eventsAdded: report.eventsAdded });
-    },
-  });
-  for await (const batch of batches) {
-    report.inputs += batch.inputs ?? 0;
-    report.unchangedInputs += batch.unchanged ?? 0;
-    report.eventsRead += batch.events.length;
-    await recordSkips(store, runId, batch.skips, report);
-    if (batch.events.length > 0) {
-      await db.run("DELETE FROM staging");
-      await appendEvents(db, "staging", batch.events, (event) => event.origin ?? null);
-      const { added, duplicates } = await mergeStaging(store, runId);
-      report.eventsAdded += added;
-      report.duplicates += duplicates;
-      if (duplicates > 0)
-        report.skippedByReason.duplicate = (report.skippedByReason.duplicate ?? 0) + duplicates;
+
+  const commitChunk = async () => {
+    lap("source");
+    const added = await loadChunk(store, loader, runId, source.name, chunk, report);
+    report.eventsAdded += added;
+    chunk = { skips: [], completed: [], startedAt: Date.now() };
+    lap("load");
+  };
+
+  try {
+    const batches = source.read({
+      resumeFrom: saved?.checkpoint,
+      signal: options.signal,
+      preferStagingLines: true,
+      isKnownInput: (id, fingerprint) => known.get(id) === fingerprint,
+      onProgress: (progress) => {
+        lastProgress = progress;
+        options.onProgress?.({ ...progress, eventsAdded: report.eventsAdded });
+      },
+    });
+    for await (const batch of batches) {
+      lap("source");
+      report.inputs += batch.inputs ?? 0;
+      report.unchangedInputs += batch.unchanged ?? 0;
+      const staged = stagedOf(batch);
+      report.eventsRead += staged.ids.length;
+      const kinds = await deduper.classify(staged.ids);
+      const kept: string[] = [];
+      kinds.forEach((kind, i) => {
+        if (kind === null) kept.push(staged.lines[i] as string);
+        else chunk.skips.push(duplicateSkip(staged, i, kind));
+      });
+      await loader.append(kept);
+      lap("dedupe");
+      chunk.skips.push(...batch.skips);
+      chunk.completed.push(...(batch.completed ?? []));
+      if (batch.checkpoint) chunk.checkpoint = batch.checkpoint;
+      if (loader.lines >= chunkEvents || Date.now() - chunk.startedAt > chunkMs) await commitChunk();
+      options.onProgress?.({ ...lastProgress, eventsAdded: report.eventsAdded });
     }
-    for (const input of batch.completed ?? []) {
-      await db.run(
-        `INSERT INTO inputs VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, run_id = excluded.run_id`,
-        [input.id, input.fingerprint, source.name, runId],
-      );
-    }
-    if (batch.checkpoint) {
-      await db.run(
-        `INSERT INTO checkpoints VALUES ($1, $2, now()) ON CONFLICT (source) DO UPDATE SET checkpoint = excluded.checkpoint, updated = now()`,
-        [source.name, batch.checkpoint],
-      );
-    }
-    options.onProgress?.({ ...lastProgress, eventsAdded: report.eventsAdded });
+    await commitChunk();
+  } finally {
+    await loader.reset();
+    await rm(scratch, { recursive: true, force: true });
   }
-  await db.run("DROP TABLE IF EXISTS staging");
+  report.durationMs = Date.now() - started;
+  await finishRun(store, report);
+  return report;
+}
+
+function stagedOf(batch: SourceBatch): StagedEvents {
+  const staged = batch.staged ?? { lines: [], ids: [], origins: [] };
+  for (const event of batch.events) {
+    staged.lines.push(stagingLine(event));
+    staged.ids.push(event.eventId);
+    staged.origins.push(event.origin ?? "(source)");
+  }
+  return staged;
+}
+
+function duplicateSkip(staged: StagedEvents, index: number, kind: "stored" | "repeated"): Skip {
+  const id = staged.ids[index] as string;
+  const why = kind === "stored" ? "is already in the store" : "was delivered more than once";
+  return { where: staged.origins[index] as string, reason: "duplicate", detail: `eventID ${id} ${why}` };
+}
+
+/** Loads one chunk and its bookkeeping in a single transaction; returns the events added. */
+async function loadChunk(
+  store: TrailStore,
+  loader: ChunkLoader,
+  runId: number,
+  source: string,
+  chunk: Chunk,
+  report: IngestReport,
+): Promise<number> {
+  const db = store.connection;
+  await db.run("BEGIN TRANSACTION");
+  let result = await loader.load();
+  if ("retry" in result) {
+    // A statement that fails aborts the transaction: isolate the bad records in autocommit mode.
+    await db.run("ROLLBACK");
+    const isolated = await loader.loadIsolatingFailures();
+    chunk.skips.push(...isolated.refused);
+    result = { added: isolated.added };
+    await db.run("BEGIN TRANSACTION");
+  }
+  await recordSkips(store, runId, chunk.skips, report);
+  await recordInputs(store, source, runId, chunk.completed);
+  if (chunk.checkpoint) {
+    await db.run(
+      `INSERT INTO checkpoints VALUES ($1, $2, now())
+       ON CONFLICT (source) DO UPDATE SET checkpoint = excluded.checkpoint, updated = now()`,
+      [source, chunk.checkpoint],
+    );
+  }
+  await db.run("COMMIT");
+  await loader.reset();
+  return result.added;
+}
+
+async function startRun(store: TrailStore, source: string): Promise<number> {
+  const [row] = await store.rows<{ next: number }>(
+    "SELECT coalesce(max(run_id), 0) + 1 AS next FROM ingest_runs",
+  );
+  const runId = row?.next ?? 1;
+  await store.connection.run("INSERT INTO ingest_runs (run_id, source, started) VALUES ($1, $2, now())", [
+    runId,
+    source,
+  ]);
+  return runId;
+}
+
+async function finishRun(store: TrailStore, report: IngestReport): Promise<void> {
   const skipped = Object.values(report.skippedByReason).reduce((sum, n) => sum + (n ?? 0), 0);
-  await db.run(
+  await store.connection.run(
     `UPDATE ingest_runs SET finished = now(), inputs = $2, unchanged_inputs = $3, events_read = $4,
        events_added = $5, duplicates = $6, skipped = $7 WHERE run_id = $1`,
     [
-      runId,
+      report.runId,
       report.inputs,
       report.unchangedInputs,
       report.eventsRead,
@@ -119,8 +212,22 @@ export async function ingest(
       skipped,
     ],
   );
-  report.durationMs = Date.now() - started;
-  return report;
+}
+
+function emptyReport(runId: number, source: string): IngestReport {
+  return {
+    runId,
+    source,
+    inputs: 0,
+    unchangedInputs: 0,
+    eventsRead: 0,
+    eventsAdded: 0,
+    duplicates: 0,
+    skippedByReason: {},
+    skips: [],
+    durationMs: 0,
+    phaseMs: { source: 0, dedupe: 0, load: 0 },
+  };
 }
 
 async function knownInputs(store: TrailStore): Promise<Map<string, string>> {
@@ -143,33 +250,23 @@ async function recordSkips(
     appender.appendVarchar(skip.detail);
     appender.endRow();
     report.skippedByReason[skip.reason] = (report.skippedByReason[skip.reason] ?? 0) + 1;
+    if (skip.reason === "duplicate") report.duplicates++;
     if (report.skips.length < SKIPS_KEPT_IN_REPORT) report.skips.push(skip);
   }
   appender.closeSync();
 }
 
-/**
- * Moves the staged batch into `events`: one copy per eventID, none already stored, in time order so
- * DuckDB's min/max zone maps prune time-range queries. Duplicates are listed in `skips`.
- */
-async function mergeStaging(
-  store: TrailStore,
-  runId: number,
-): Promise<{ added: number; duplicates: number }> {
-  const db = store.connection;
-  await db.run(`CREATE OR REPLACE TEMP TABLE ranked AS
-    SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY time, source_file) AS copy,
-           event_id IN (SELECT event_id FROM events) AS stored
-    FROM staging`);
-  const dupes = await db.run(
-    `INSERT INTO skips
-    SELECT $1, coalesce(source_file, event_id), 'duplicate',
-           'eventID ' || event_id || CASE WHEN stored THEN ' is already in the store' ELSE ' was delivered more than once' END
-    FROM ranked WHERE stored OR copy > 1`,
-    [runId],
-  );
-  const added = await db.run(`INSERT INTO events SELECT * EXCLUDE (copy, stored) FROM ranked
-    WHERE copy = 1 AND NOT stored ORDER BY time`);
-  await db.run("DROP TABLE ranked");
-  return { added: added.rowsChanged, duplicates: dupes.rowsChanged };
+/** Marks inputs read, one statement per 500: a statement per file costs more than reading the file. */
+async function recordInputs(store: TrailStore, source: string, runId: number, completed: CompletedInput[]) {
+  for (let i = 0; i < completed.length; i += 500) {
+    const part = completed.slice(i, i + 500);
+    const values = part.map(
+      (_, j) => `($${j * 2 + 1}, $${j * 2 + 2}, $${part.length * 2 + 1}, $${part.length * 2 + 2})`,
+    );
+    await store.connection.run(
+      `INSERT INTO inputs VALUES ${values.join(", ")}
+       ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, run_id = excluded.run_id`,
+      [...part.flatMap((input) => [input.id, input.fingerprint]), source, runId],
+    );
+  }
 }

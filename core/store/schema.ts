@@ -78,6 +78,3 @@ export const SCHEMA_DDL = [
   // Resume tokens of long API pulls (LookupEvents), one per source.
   `CREATE TABLE IF NOT EXISTS checkpoints (source VARCHAR PRIMARY KEY, checkpoint VARCHAR NOT NULL, updated TIMESTAMP NOT NULL)`,
 ];
-
-/** A per-connection scratch table with the events layout: batches land here before the dedupe merge. */
-export const STAGING_DDL = `CREATE OR REPLACE TEMP TABLE staging (${EVENT_COLUMN_TYPES})`;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
 import { SCHEMA_DDL, SCHEMA_VERSION } from "./schema.ts";
 
 export const DEFAULT_STORE_PATH = ".trailcast/trailcast.duckdb";
@@ -68,8 +68,12 @@ export class TrailStore {
   }
 
   /** Runs a query and returns plain JS row objects (integers as numbers when safe, timestamps as Date). */
-  async rows<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
+  async rows<T = Record<string, unknown>>(
+    sql: string,
+    params?: DuckDBValue[],
+    types?: DuckDBType[],
+  ): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params, types);
     return reader.getRowObjectsJS().map(toPlainRow) as T[];
   }
 
