@@ -6,6 +6,7 @@ export default defineConfig({
     include: [
       "core/**/*.test.ts",
       "cli/**/*.test.ts",
+      "mcp/**/*.test.ts",
       "functions/**/*.test.ts",
       "stacks/**/*.test.ts",
       "app/**/*.test.ts",
