@@ -6,6 +6,7 @@ export const fmt = (n: number) => number.format(n);
 
 /** How many individual skips the text report lists before summarising the rest. */
 const SKIPS_LISTED = 20;
+const RECOGNISED = new Set(["digest-file", "insights-event"]);
 
 export function formatIngestReport(report: IngestReport): string {
   const lines = [

@@ -2,8 +2,9 @@ import { Command, CommanderError } from "commander";
 import { LookupEventsError } from "../core/ingest/lookup-events-source.ts";
 import { StoreError } from "../core/store/trail-store.ts";
 import { registerIngest } from "./commands/ingest.ts";
+import { registerMcp } from "./commands/mcp.ts";
 import { registerPull } from "./commands/pull.ts";
-// import { registerSample } from "./commands/sample.ts";
+import { registerSample } from "./commands/sample.ts";
 import { registerStats } from "./commands/stats.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 
@@ -18,8 +19,9 @@ const program = new Command("trailcast")
 
 registerIngest(program);
 registerPull(program);
-// registerSample(program);
+registerSample(program);
 registerStats(program);
+registerMcp(program);
 
 try {
   await program.parseAsync(process.argv);

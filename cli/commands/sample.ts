@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Command } from "commander";
 import { FileSource } from "../../core/ingest/file-source.ts";
 import { generateSample } from "../../core/sample/index.ts";
@@ -45,7 +46,8 @@ export function registerSample(program: Command): void {
       if (options.ingest) {
         const store = await TrailStore.open(storePath);
         try {
-          ingested = await ingest(store, new FileSource([summary.outDir]));
+          // Only the logs: the ground truth beside them is not CloudTrail and must not look like a skipped input.
+          ingested = await ingest(store, new FileSource([join(summary.outDir, "AWSLogs")]));
         } finally {
           store.close();
         }
