@@ -16,13 +16,17 @@ export function formatIngestReport(report: IngestReport): string {
   const reasons = Object.entries(report.skippedByReason).filter(([reason]) => reason !== "duplicate");
   if (reasons.length > 0) {
     lines.push(`  skipped: ${reasons.map(([reason, n]) => `${reason} ${fmt(n ?? 0)}`).join(", ")}`);
-    const listed = report.skips.filter((skip) => skip.reason !== "duplicate").slice(0, SKIPS_LISTED);
-    for (const skip of listed) lines.push(`    ${skip.where}: ${skip.reason} (${skip.detail})`);
-    const total = reasons.reduce((sum, [, n]) => sum + (n ?? 0), 0);
-    if (total > listed.length)
+    // Digest files and Insights events are recognised, not damage: counted above, not listed one by one.
+    const listed = report.skips.filter((skip) => !RECOGNISED.has(skip.reason) && skip.reason !== "duplicate");
+    const shown = listed.slice(0, SKIPS_LISTED);
+    for (const skip of shown) lines.push(`    ${skip.where}: ${skip.reason} (${skip.detail})`);
+    const problems = reasons.filter(([reason]) => !RECOGNISED.has(reason));
+    const total = problems.reduce((sum, [, n]) => sum + (n ?? 0), 0);
+    if (total > shown.length) {
       lines.push(
-        `    … ${fmt(total - listed.length)} more in the store's skips table (trailcast stats --json)`,
+        `    … ${fmt(total - shown.length)} more in the store's skips table (trailcast stats --json)`,
       );
+    }
   }
   return lines.join("\n");
 }
