@@ -1,10 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { LookupEventsError } from "../core/ingest/lookup-events-source.ts";
 import { StoreError } from "../core/store/trail-store.ts";
+import { registerEval } from "./commands/eval.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { registerMcp } from "./commands/mcp.ts";
 import { registerPull } from "./commands/pull.ts";
 import { registerSample } from "./commands/sample.ts";
+import { registerScore } from "./commands/score.ts";
 import { registerStats } from "./commands/stats.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 
@@ -21,6 +23,8 @@ registerIngest(program);
 registerPull(program);
 registerSample(program);
 registerStats(program);
+registerScore(program);
+registerEval(program);
 registerMcp(program);
 
 try {

@@ -16,10 +16,18 @@ export async function readOrFail(paths: string[], role: "train" | "test"): Promi
   return events;
 }
 
+/** Recognised, harmless inputs (digest files, Insights events, duplicate deliveries): counted, not listed. */
+const COUNTED_ONLY = new Set(["digest-file", "insights-event", "duplicate"]);
+
 function reportSkips(skips: readonly Skip[], role: string): void {
   if (skips.length === 0) return;
-  const lines = skips.map((s) => `skipped ${s.where}: ${s.reason} (${s.detail})`);
-  process.stderr.write(`${lines.join("\n")}\n${skips.length} ${role} input(s) skipped\n`);
+  const listed = skips.filter((s) => !COUNTED_ONLY.has(s.reason));
+  const lines = listed.map((s) => `skipped ${s.where}: ${s.reason} (${s.detail})`);
+  const byReason = new Map<string, number>();
+  for (const s of skips) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  const summary = [...byReason].map(([reason, n]) => `${reason} ${n}`).join(", ");
+  lines.push(`${skips.length} ${role} input(s) skipped (${summary})`);
+  process.stderr.write(`${lines.join("\n")}\n`);
 }
 
 export function registerScore(program: Command): void {

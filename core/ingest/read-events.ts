@@ -2,7 +2,7 @@ import type { Skip, TrailEvent } from "../event/types.ts";
 import { FileSource } from "./file-source.ts";
 
 /**
- * Reads every event under the given files and folders into memory, in time order, deduplicated by
+ * Reads every event under the given files and folders into memory, in time order (stable), deduplicated by
  * eventID (duplicates are reported as skips). For evaluation and tests; large data goes through the store.
  */
 export async function readEvents(paths: string[]): Promise<{ events: TrailEvent[]; skips: Skip[] }> {
@@ -20,6 +20,8 @@ export async function readEvents(paths: string[]): Promise<{ events: TrailEvent[
       events.push(event);
     }
   }
-  events.sort((a, b) => a.time - b.time || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  // CloudTrail times have one-second resolution: a stable sort keeps same-second events in delivery order,
+  // which is the best evidence of their real order (an eventID tie-break would scramble sequences).
+  events.sort((a, b) => a.time - b.time);
   return { events, skips };
 }

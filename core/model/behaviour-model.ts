@@ -1,0 +1,250 @@
+import type { Principal, TrailEvent } from "../event/types.ts";
+import { type ActionDistribution, topActions } from "./distribution.ts";
+import { Interner } from "./intern.ts";
+import { NoveltyTracker, type Owners } from "./novelty.ts";
+import { RateTracker } from "./rates.ts";
+import { SequenceModel } from "./sequence-model.ts";
+import type { SessionState } from "./session-context.ts";
+import { startsNewSession } from "./sessions.ts";
+import { KINDS, scalarProbability } from "./smoothing.ts";
+import { SurpriseTracker } from "./surprise.ts";
+import { ActivityProfiles } from "./timing.ts";
+import { isAccessDenied, networksOf, serviceOfAction, uaFamily } from "./tokens.ts";
+
+export interface Prediction {
+  action: string;
+  p: number;
+}
+
+export interface SessionPeak {
+  time: number;
+  sessionKey: string | null;
+  bits: number;
+  action: string;
+  reason: string;
+}
+
+/** Facts about how the model was fitted, kept with it for reports and for `trailcast eval`. */
+export interface FitInfo {
+  events: number;
+  heldOutForSmoothing: number;
+  heldOutForCalibration: number;
+  smoothingTuned: boolean;
+  heldOutLossBefore: number;
+  heldOutLossAfter: number;
+  temperature: number;
+  anomalyScaleBits: number;
+  fitSeconds: number;
+}
+
+/** The novelty tokens of an event, in NOVELTY_KINDS order. */
+export function noveltyTokens(event: TrailEvent): string[] {
+  const networks = networksOf(event.sourceIp);
+  return [
+    event.action,
+    serviceOfAction(event.action),
+    networks.narrow,
+    networks.wide,
+    event.region || "(no region)",
+    uaFamily(event.userAgent),
+  ];
+}
+
+export function accountOf(event: TrailEvent): string {
+  return event.principal.accountId ?? event.recipientAccountId ?? "?";
+}
+
+/**
+ * Everything Trailcast knows about behaviour: next-action statistics, activity rhythm, first-seen sets
+ * and call/error rates. `observe` every event in time order; predictions and scores only read state.
+ */
+export class BehaviourModel {
+  readonly sequence: SequenceModel;
+  readonly timing: ActivityProfiles;
+  readonly novelty: NoveltyTracker;
+  readonly rates: RateTracker;
+  readonly accounts: Interner;
+  readonly surprise: SurpriseTracker;
+  /** Evidence (bits) that maps to anomaly score 0.5: the 99th percentile of held-out training evidence. */
+  anomalyScaleBits = 16;
+  fitInfo: FitInfo | null = null;
+  private readonly tokenScratch = new Int32Array(6);
+  private readonly ownerScratch: [number, number, number] = [0, 0, 0];
+  private readonly serviceTokens: number[] = [];
+  private readonly networkTokens = new Map<string, [number, number]>();
+  /** Per principal id: the strongest scored evidence of its current session. */
+  readonly peaks = new Map<number, SessionPeak>();
+  eventsSeen = 0;
+
+  constructor(
+    parts: {
+      sequence?: SequenceModel;
+      timing?: ActivityProfiles;
+      novelty?: NoveltyTracker;
+      rates?: RateTracker;
+      accounts?: Interner;
+      surprise?: SurpriseTracker;
+    } = {},
+  ) {
+    this.sequence = parts.sequence ?? new SequenceModel();
+    this.timing = parts.timing ?? new ActivityProfiles();
+    // Novelty shares the sequence model's action ids: one interning per event, not two.
+    this.novelty =
+      parts.novelty ??
+      new NoveltyTracker({
+        tokens: [this.sequence.actions, ...Array.from({ length: 5 }, () => new Interner())],
+      });
+    this.rates = parts.rates ?? new RateTracker();
+    this.accounts = parts.accounts ?? new Interner();
+    this.surprise = parts.surprise ?? new SurpriseTracker();
+  }
+
+  /** Numeric owners of an event for the novelty tracker (-1 for ones never seen; read-only). */
+  ownersOf(event: TrailEvent): Owners {
+    const principalId = this.sequence.principals.idOf(event.principal.key);
+    return [
+      principalId,
+      this.sequence.peerIdOf(event.principal, principalId),
+      this.accounts.idOf(accountOf(event)),
+    ];
+  }
+
+  peerKeyOf(principal: Principal): string | null {
+    const id = this.sequence.peerIdOf(principal, this.sequence.principals.idOf(principal.key));
+    return id < 0 ? null : this.sequence.peers.nameOf(id);
+  }
+
+  /** Interned novelty tokens of an event; action ids are the sequence model's, the rest are cached. */
+  private tokenIds(event: TrailEvent, action: number): Int32Array {
+    const ids = this.tokenScratch;
+    const tokens = this.novelty.tokens;
+    // tokens[0] is the sequence model's action interner (shared), so its id is the novelty token.
+    ids[0] = action;
+    let service = this.serviceTokens[action];
+    if (service === undefined) {
+      service = (tokens[1] as Interner).intern(serviceOfAction(event.action));
+      this.serviceTokens[action] = service;
+    }
+    ids[1] = service;
+    let networks = this.networkTokens.get(event.sourceIp);
+    if (!networks) {
+      const { narrow, wide } = networksOf(event.sourceIp);
+      networks = [(tokens[2] as Interner).intern(narrow), (tokens[3] as Interner).intern(wide)];
+      if (this.networkTokens.size > 100_000) this.networkTokens.clear();
+      this.networkTokens.set(event.sourceIp, networks);
+    }
+    ids[2] = networks[0];
+    ids[3] = networks[1];
+    ids[4] = (tokens[4] as Interner).intern(event.region || "(no region)");
+    ids[5] = (tokens[5] as Interner).intern(uaFamily(event.userAgent));
+    return ids;
+  }
+
+  /** The strongest scored event so far in the principal's current session, if any. */
+  sessionPeak(event: TrailEvent): SessionPeak | undefined {
+    const principalId = this.sequence.principals.idOf(event.principal.key);
+    const peak = principalId < 0 ? undefined : this.peaks.get(principalId);
+    if (!peak || event.time < peak.time || startsNewSession(peak, event, this.sequence.idleGapMs))
+      return undefined;
+    return peak;
+  }
+
+  /**
+   * Learns from one event; call in time order (online refits are just more calls). `scored` is the
+   * event's own anomaly evidence when it was scored first, remembered for the rest of its session.
+   */
+  observe(
+    event: TrailEvent,
+    scored?: { bits: number; reason: string },
+    knownPrincipal = -1,
+    knownAction = -1,
+  ): void {
+    const { sequence } = this;
+    const principalId =
+      knownPrincipal >= 0
+        ? sequence.ensurePeer(knownPrincipal, event.principal)
+        : sequence.principalId(event.principal);
+    const peerId = sequence.peerOf[principalId] as number;
+    const action = knownAction >= 0 ? knownAction : sequence.actionIdOf(event);
+    const p = sequence.observe(event, principalId, action);
+    this.surprise.observe(principalId, -Math.log2(p));
+    this.timing.observe(principalId, peerId, event.time);
+    const owners = this.ownerScratch;
+    owners[0] = principalId;
+    owners[1] = peerId;
+    owners[2] = this.accounts.intern(accountOf(event));
+    this.novelty.observeIds(owners, this.tokenIds(event, action));
+    this.rates.observe(principalId, event.time, isAccessDenied(event.errorCode), event.action);
+    this.eventsSeen += 1;
+    const peak = this.sessionPeak(event);
+    const keep = peak && (!scored || peak.bits >= scored.bits);
+    const next = this.peaks.get(principalId) ?? {
+      time: 0,
+      sessionKey: null,
+      bits: 0,
+      action: "",
+      reason: "",
+    };
+    if (!keep) {
+      next.bits = scored?.bits ?? 0;
+      next.action = event.action;
+      next.reason = scored?.reason ?? "";
+    }
+    next.time = event.time;
+    next.sessionKey = event.sessionKey;
+    this.peaks.set(principalId, next);
+  }
+
+  /** Calibrated distribution of the principal's next action at `time` (its own session state by default). */
+  distribution(principal: Principal, time: number, sessionKey?: string | null, state?: SessionState) {
+    return this.sequence.distribution({ principal, time, sessionKey: sessionKey ?? null }, state);
+  }
+
+  /**
+   * The k most likely next actions of `principal`, probabilities summing to ≤ 1. With `history` (the
+   * principal's recent events, any order) the context comes from it instead of the model's own state;
+   * `at` defaults to just after the latest known event, i.e. "what next in this session".
+   */
+  predictNext(principal: Principal, k: number, history?: readonly TrailEvent[], at?: number): Prediction[] {
+    const { sequence } = this;
+    const principalId = sequence.principals.idOf(principal.key);
+    const state = history ? sequence.stateFromHistory(principal, history) : undefined;
+    const current = state ?? sequence.stateAt(principalId, at ?? Number.POSITIVE_INFINITY);
+    const time = at ?? current?.lastTime ?? 0;
+    const dist = this.distribution(principal, time, current?.lastSessionKey ?? null, current);
+    return this.top(dist, k);
+  }
+
+  /** Uncalibrated probability of the event's action before learning it (what surprise is tracked on). */
+  rawProbability(event: TrailEvent): number {
+    const { sequence } = this;
+    const stats = new Float64Array(KINDS * 3);
+    const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
+    sequence.nodeStats(query, sequence.actions.idOf(event.action), stats, 0);
+    return scalarProbability(sequence.params, stats, 0, new Float64Array(KINDS));
+  }
+
+  top(dist: ActionDistribution, k: number): Prediction[] {
+    return topActions(dist, k).map(({ id, p }) => ({ action: this.sequence.actions.nameOf(id), p }));
+  }
+
+  /** When the principal is next likely active (hours, best first) and its usual gap between events. */
+  nextActive(principal: Principal, fromMs: number, limit = 3) {
+    const { principalId, peerId } = this.ids(principal);
+    return {
+      hours: this.timing.nextActive(principalId, peerId, fromMs, limit),
+      medianGapMs: this.timing.medianGapMs(principalId),
+    };
+  }
+
+  /** How unusual activity at `timeMs` is for the principal (bits above a flat weekly rhythm). */
+  activityUnusualness(principal: Principal, timeMs: number) {
+    const { principalId, peerId } = this.ids(principal);
+    return this.timing.unusualness(principalId, peerId, timeMs);
+  }
+
+  private ids(principal: Principal): { principalId: number; peerId: number } {
+    const principalId = this.sequence.principals.idOf(principal.key);
+    return { principalId, peerId: this.sequence.peerIdOf(principal, principalId) };
+  }
+}

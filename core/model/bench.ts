@@ -1,0 +1,70 @@
+import type { TrailEvent } from "../event/types.ts";
+import { scoreEvent } from "./anomaly.ts";
+import { fitModel } from "./fit.ts";
+import { syntheticEvents } from "./synthetic.ts";
+
+export interface ModelBench {
+  events: number;
+  fitSeconds: number;
+  eventsPerSecond: number;
+  /** One next-action prediction (full distribution + top 10). */
+  predictP50Ms: number;
+  predictP99Ms: number;
+  /** One anomaly score (prediction included). */
+  scoreP50Ms: number;
+  scoreP99Ms: number;
+  actions: number;
+  principals: number;
+  trieNodes: number;
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted.length === 0
+    ? 0
+    : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
+}
+
+/**
+ * Fit speed and prediction latency, as a JSON-able object for `npm run bench`. Fits on `events` (default:
+ * 1,000,000 seeded synthetic events; pass generated-sample events for realistic vocabulary), then times
+ * `samples` predictions and scores of events the model has not seen.
+ */
+export function benchModel(
+  options: { events?: TrailEvent[]; count?: number; seed?: number; samples?: number } = {},
+): ModelBench {
+  const wanted = options.samples ?? 2000;
+  const all =
+    options.events ??
+    syntheticEvents({ events: (options.count ?? 1_000_000) + wanted, seed: options.seed ?? 7 });
+  const samples = Math.min(wanted, Math.floor(all.length / 10));
+  const train = all.slice(0, all.length - samples);
+  const held = all.slice(all.length - samples);
+  const started = performance.now();
+  const model = fitModel(train);
+  const fitSeconds = (performance.now() - started) / 1000;
+  const predict: number[] = [];
+  const score: number[] = [];
+  for (const event of held) {
+    let t = performance.now();
+    model.top(model.distribution(event.principal, event.time, event.sessionKey), 10);
+    predict.push(performance.now() - t);
+    t = performance.now();
+    scoreEvent(event, { model });
+    score.push(performance.now() - t);
+    model.observe(event);
+  }
+  predict.sort((a, b) => a - b);
+  score.sort((a, b) => a - b);
+  return {
+    events: train.length,
+    fitSeconds,
+    eventsPerSecond: Math.round(train.length / fitSeconds),
+    predictP50Ms: percentile(predict, 0.5),
+    predictP99Ms: percentile(predict, 0.99),
+    scoreP50Ms: percentile(score, 0.5),
+    scoreP99Ms: percentile(score, 0.99),
+    actions: model.sequence.actions.size,
+    principals: model.sequence.principals.size,
+    trieNodes: model.sequence.trie.nodeCount,
+  };
+}

@@ -1,0 +1,139 @@
+import { ensureLength, PairTable } from "./pair-table.ts";
+
+/** Ints per node: count, total, types, first action child + 1, next sibling + 1, kind. */
+const NODE = 6;
+/** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
+export const LEAF_KIND = 255;
+
+/**
+ * A forward n-gram trie per owner (principal, peer group, everyone). The node reached by symbols
+ * s1…sk from an owner's root is the context "s1…sk happened last"; its action children carry the counts
+ * of what followed. Because "a followed context c" is the node child(c, a), the increment that records
+ * an event also yields the next event's context node: one hash lookup per order per event.
+ * Fields are interleaved (6 ints per node) so an update touches few cache lines.
+ */
+export class ContextTrie {
+  private readonly edges: PairTable;
+  nodes: Int32Array;
+  nodeCount: number;
+  /** The symbol each node was reached by. */
+  private symbols: Int32Array = new Int32Array(4096);
+
+  constructor(parts: { edges?: PairTable; nodes?: Int32Array; capacity?: number } = {}) {
+    this.edges = parts.edges ?? new PairTable(4096);
+    this.nodeCount = parts.nodes ? parts.nodes.length / NODE : 1; // node 0: the root owners hang from
+    const capacity = Math.max(parts.capacity ?? 4096, this.nodeCount + 1);
+    this.nodes = ensureLength(parts.nodes ?? new Int32Array(capacity * NODE), capacity * NODE);
+    this.symbols = new Int32Array(capacity);
+  }
+
+  /** How often the node's symbol followed its parent context. */
+  count(node: number): number {
+    return this.nodes[node * NODE] as number;
+  }
+
+  /** How many actions followed this context. */
+  total(node: number): number {
+    return this.nodes[node * NODE + 1] as number;
+  }
+
+  /** How many distinct actions followed this context. */
+  types(node: number): number {
+    return this.nodes[node * NODE + 2] as number;
+  }
+
+  kind(node: number): number {
+    return this.nodes[node * NODE + 5] as number;
+  }
+
+  /** First action child, or -1; then nextSibling until -1. */
+  firstChild(node: number): number {
+    return (this.nodes[node * NODE + 3] as number) - 1;
+  }
+
+  nextSibling(node: number): number {
+    return (this.nodes[node * NODE + 4] as number) - 1;
+  }
+
+  /** The symbol (action id) a child node was reached by. */
+  symbolOf(node: number): number {
+    return this.symbols[node] as number;
+  }
+
+  /** The child node, or -1 when it does not exist (lookups never grow the trie). */
+  child(node: number, symbol: number): number {
+    return node < 0 ? -1 : this.edges.get(node, symbol);
+  }
+
+  childOrCreate(node: number, symbol: number, kind: number): number {
+    const id = this.edges.getOrSet(node, symbol, this.nodeCount);
+    if (id === this.nodeCount) {
+      this.nodeCount += 1;
+      if (this.nodeCount * NODE > this.nodes.length)
+        this.nodes = ensureLength(this.nodes, this.nodeCount * NODE);
+      if (this.nodeCount > this.symbols.length) this.symbols = ensureLength(this.symbols, this.nodeCount);
+      this.nodes[id * NODE + 5] = kind;
+      this.symbols[id] = symbol;
+    }
+    return id;
+  }
+
+  /** Records that action `symbol` followed context `node`; returns the child (the next context). */
+  record(node: number, symbol: number, childKind: number): number {
+    const child = this.childOrCreate(node, symbol, childKind);
+    const { nodes } = this;
+    const at = node * NODE;
+    const c = child * NODE;
+    if (nodes[c] === 0) {
+      // First time: link the child into the parent's list of action children.
+      nodes[c + 4] = nodes[at + 3] as number;
+      nodes[at + 3] = child + 1;
+      nodes[at + 2] = (nodes[at + 2] as number) + 1;
+    }
+    nodes[c] = (nodes[c] as number) + 1;
+    nodes[at + 1] = (nodes[at + 1] as number) + 1;
+    return child;
+  }
+
+  /** Count of `symbol` after context `node` (0 when never seen). */
+  countOf(node: number, symbol: number): number {
+    const child = this.child(node, symbol);
+    return child < 0 ? 0 : this.count(child);
+  }
+
+  /** Kneser-Ney's discount estimate D = n1 / (n1 + 2 n2) per context kind, from counts-of-counts. */
+  discountEstimates(kinds: number): Float64Array {
+    const n1 = new Float64Array(kinds);
+    const n2 = new Float64Array(kinds);
+    for (let node = 1; node < this.nodeCount; node++) {
+      const kind = this.kind(node);
+      if (kind >= kinds) continue;
+      for (let c = this.firstChild(node); c >= 0; c = this.nextSibling(c)) {
+        const count = this.count(c);
+        if (count === 1) n1[kind] = (n1[kind] as number) + 1;
+        else if (count === 2) n2[kind] = (n2[kind] as number) + 1;
+      }
+    }
+    const out = new Float64Array(kinds);
+    for (let k = 0; k < kinds; k++) {
+      const a = n1[k] as number;
+      const b = n2[k] as number;
+      out[k] = a + b === 0 ? 0.5 : Math.min(0.95, Math.max(0.05, a / (a + 2 * b)));
+    }
+    return out;
+  }
+
+  snapshot(): { edges: Int32Array; nodes: Int32Array; symbols: Int32Array } {
+    return {
+      edges: this.edges.entries(),
+      nodes: this.nodes.slice(0, this.nodeCount * NODE),
+      symbols: this.symbols.slice(0, this.nodeCount),
+    };
+  }
+
+  static restore(parts: { edges: Int32Array; nodes: Int32Array; symbols: Int32Array }): ContextTrie {
+    const trie = new ContextTrie({ edges: PairTable.fromEntries(parts.edges), nodes: parts.nodes });
+    trie.symbols = ensureLength(parts.symbols, trie.nodeCount + 1);
+    return trie;
+  }
+}

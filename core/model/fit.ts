@@ -1,0 +1,142 @@
+import type { TrailEvent } from "../event/types.ts";
+import { scoreEvent, strongestOwnReason } from "./anomaly.ts";
+import { BehaviourModel } from "./behaviour-model.ts";
+import { type CalibrationRecord, calibrationRecord, fitTemperature } from "./calibration.ts";
+import { fitSmoothing } from "./hyperparams.ts";
+import { type ActionProfile, clusterPeers } from "./peer-groups.ts";
+import { SequenceModel } from "./sequence-model.ts";
+import { chronological } from "./sessions.ts";
+import { DEFAULT_UNIVERSE, defaultParams, KINDS } from "./smoothing.ts";
+
+export interface FitOptions {
+  /** Share of the earliest events only learned from (the model knows too little to judge them). */
+  burnInFraction?: number;
+  /** Share of the latest events used to calibrate (temperature and anomaly scale). */
+  calibrationFraction?: number;
+  maxSmoothingSamples?: number;
+  maxCalibrationSamples?: number;
+}
+
+/** Anomaly scale used when too few held-out events exist to take a 99th percentile. */
+const DEFAULT_SCALE_BITS = 16;
+const MIN_SCALE_SAMPLES = 100;
+
+/**
+ * Fits a model on training events (any order; duplicates dropped) in one chronological pass, predicting
+ * each sampled event *before* learning from it, exactly as in production (prequential evaluation):
+ * 1. events after a 10% burn-in up to the last 10%: their lattice statistics are recorded, and the
+ *    smoothing hyperparameters are fitted by maximizing that held-out log-likelihood (counting does not
+ *    depend on hyperparameters, so one pass serves both);
+ * 2. the last 10%: predicted with the fitted smoothing to fit a temperature (calibration) and the anomaly
+ *    scale (99th percentile of evidence).
+ * Every event is learned from by the end. Too little held-out data keeps the principled defaults
+ * (Kneser-Ney discounts from counts-of-counts, no temperature).
+ */
+export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}): BehaviourModel {
+  const started = performance.now();
+  const ordered = chronological(events);
+  const n = ordered.length;
+  const model = new BehaviourModel({ sequence: new SequenceModel({ expectedEvents: n }) });
+  const { sequence } = model;
+  const principalIds = new Int32Array(n);
+  const actionIds = new Int32Array(n);
+  sequence.assignedPeers = peerGroupsOf(ordered, sequence, principalIds, actionIds);
+  sequence.params = defaultParams();
+
+  const burnIn = Math.floor(n * (options.burnInFraction ?? 0.1));
+  const calibrationStart = Math.max(burnIn, Math.floor(n * (1 - (options.calibrationFraction ?? 0.1))));
+  const strideA = Math.max(1, Math.ceil((calibrationStart - burnIn) / (options.maxSmoothingSamples ?? 5000)));
+  const stats = new Float64Array(Math.ceil((calibrationStart - burnIn) / strideA) * KINDS * 3);
+  let recorded = 0;
+  for (let i = 0; i < calibrationStart; i++) {
+    const event = ordered[i] as TrailEvent;
+    if (i >= burnIn && (i - burnIn) % strideA === 0) {
+      const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
+      sequence.nodeStats(query, sequence.actions.idOf(event.action), stats, recorded * KINDS * 3);
+      recorded += 1;
+    }
+    model.observe(event, undefined, principalIds[i], actionIds[i]);
+  }
+  // The floor spreads over a universe comfortably larger than the vocabulary seen.
+  const universe = Math.max(DEFAULT_UNIVERSE, 4 * sequence.actions.size);
+  const initial = { ...defaultParams(sequence.trie.discountEstimates(KINDS)), universe };
+  const smoothing = fitSmoothing(initial, stats, recorded);
+  sequence.params = smoothing.params;
+
+  const strideB = Math.max(1, Math.ceil((n - calibrationStart) / (options.maxCalibrationSamples ?? 1000)));
+  const records: CalibrationRecord[] = [];
+  const evidence: number[] = [];
+  for (let i = calibrationStart; i < n; i++) {
+    const event = ordered[i] as TrailEvent;
+    if ((i - calibrationStart) % strideB === 0) {
+      const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
+      const dist = sequence.rawDistribution(query);
+      records.push(calibrationRecord(dist, sequence.actions.idOf(event.action)));
+      const scored = scoreEvent(event, { model, distribution: dist });
+      evidence.push(scored.evidenceBits);
+      model.observe(
+        event,
+        { bits: scored.ownEvidenceBits, reason: strongestOwnReason(scored) },
+        principalIds[i],
+        actionIds[i],
+      );
+      continue;
+    }
+    model.observe(event, undefined, principalIds[i], actionIds[i]);
+  }
+  sequence.temperature = fitTemperature(records);
+  model.anomalyScaleBits = anomalyScale(evidence);
+  model.fitInfo = {
+    events: n,
+    heldOutForSmoothing: recorded,
+    heldOutForCalibration: records.length,
+    smoothingTuned: smoothing.tuned,
+    heldOutLossBefore: smoothing.lossBefore,
+    heldOutLossAfter: smoothing.lossAfter,
+    temperature: sequence.temperature,
+    anomalyScaleBits: model.anomalyScaleBits,
+    fitSeconds: (performance.now() - started) / 1000,
+  };
+  return model;
+}
+
+/**
+ * Clusters principals from one pass over the events, interning principals and actions into the model's
+ * own interners (so the pass that follows finds every key already hashed).
+ */
+function peerGroupsOf(
+  events: readonly TrailEvent[],
+  sequence: SequenceModel,
+  principalIds: Int32Array,
+  actionIds: Int32Array,
+): Map<string, string> {
+  const profiles: ActionProfile[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as TrailEvent;
+    const id = sequence.principals.intern(event.principal.key);
+    principalIds[i] = id;
+    let profile = profiles[id];
+    if (!profile) {
+      profile = { principal: event.principal, counts: new Map(), total: 0 };
+      profiles[id] = profile;
+    }
+    const action = sequence.actionIdOf(event);
+    actionIds[i] = action;
+    profile.counts.set(action, (profile.counts.get(action) ?? 0) + 1);
+    profile.total += 1;
+  }
+  return clusterPeers(profiles);
+}
+
+/** Evidence (bits) of the 99th percentile held-out event: it maps to anomaly score 0.5. */
+function anomalyScale(evidence: number[]): number {
+  if (evidence.length < MIN_SCALE_SAMPLES) return DEFAULT_SCALE_BITS;
+  const sorted = [...evidence].sort((a, b) => a - b);
+  return Math.max(4, sorted[Math.floor(0.99 * (sorted.length - 1))] as number);
+}
+
+/** Incremental refit: learns from new events (time order) without refitting hyperparameters. */
+export function updateModel(model: BehaviourModel, events: readonly TrailEvent[]): BehaviourModel {
+  for (const event of chronological(events)) model.observe(event);
+  return model;
+}

@@ -1,0 +1,101 @@
+import { KINDS, LEVELS, POSITIONS, type SmoothingParams, scalarProbability } from "./smoothing.ts";
+
+/** Values tried per hyperparameter in each coordinate-descent sweep. */
+const DISCOUNTS = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95];
+const STRENGTHS = [0, 0.5, 1, 2, 4, 8, 16, 32];
+const MIXES = [0.1, 0.3, 0.5, 0.7, 0.9];
+
+/** Below this many held-out predictions the principled defaults are kept: tuning would fit noise. */
+export const MIN_HELD_OUT_FOR_TUNING = 50;
+/**
+ * Below this many, parameters are tied across levels (one discount and strength per context position,
+ * one mix per level: 12 values); above it each of the 15 lattice nodes gets its own (38 values).
+ */
+export const MIN_HELD_OUT_FOR_UNTIED = 2000;
+
+/** Mean negative log-likelihood (nats) of the held-out true actions, from recorded node statistics. */
+export function heldOutLoss(params: SmoothingParams, stats: Float64Array, count: number): number {
+  const scratch = new Float64Array(KINDS);
+  let loss = 0;
+  for (let i = 0; i < count; i++) {
+    loss -= Math.log(scalarProbability(params, stats, i * KINDS * 3, scratch));
+  }
+  return count === 0 ? 0 : loss / count;
+}
+
+function cloneParams(params: SmoothingParams): SmoothingParams {
+  return {
+    discount: Float64Array.from(params.discount),
+    strength: Float64Array.from(params.strength),
+    mix: Float64Array.from(params.mix),
+    universe: params.universe,
+  };
+}
+
+/**
+ * Coordinate descent on held-out log-likelihood: each hyperparameter in turn takes the grid value that
+ * minimizes the loss of the recorded held-out predictions, for a few sweeps. Starts from, and returns,
+ * the defaults when there is too little held-out data to say anything.
+ */
+export function fitSmoothing(
+  initial: SmoothingParams,
+  stats: Float64Array,
+  count: number,
+  sweeps = 2,
+): { params: SmoothingParams; lossBefore: number; lossAfter: number; tuned: boolean } {
+  const params = cloneParams(initial);
+  const lossBefore = heldOutLoss(params, stats, count);
+  if (count < MIN_HELD_OUT_FOR_TUNING) return { params, lossBefore, lossAfter: lossBefore, tuned: false };
+  const used = kindsPresent(stats, count);
+  let best = lossBefore;
+  /** Sets every kind in `group` to the grid value that minimizes the loss. */
+  const tryGrid = (values: Float64Array, group: number[], grid: number[]): void => {
+    const kinds = group.filter((kind) => used[kind]);
+    if (kinds.length === 0) return;
+    const previous = kinds.map((kind) => values[kind] as number);
+    let bestValue: number | null = null;
+    for (const candidate of grid) {
+      for (const kind of kinds) values[kind] = candidate;
+      const loss = heldOutLoss(params, stats, count);
+      if (loss < best - 1e-9) {
+        best = loss;
+        bestValue = candidate;
+      }
+    }
+    kinds.forEach((kind, i) => {
+      values[kind] = bestValue ?? (previous[i] as number);
+    });
+  };
+  const tied = count < MIN_HELD_OUT_FOR_UNTIED;
+  const positionGroups = range(POSITIONS).flatMap((position) => {
+    const kinds = range(LEVELS).map((level) => level * POSITIONS + position);
+    return tied ? [kinds] : kinds.map((kind) => [kind]);
+  });
+  const mixGroups = range(LEVELS - 1).flatMap((level) => {
+    const kinds = range(POSITIONS - 1).map((position) => level * POSITIONS + position);
+    return tied ? [kinds] : kinds.map((kind) => [kind]);
+  });
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    for (const group of positionGroups) {
+      tryGrid(params.discount, group, DISCOUNTS);
+      tryGrid(params.strength, group, STRENGTHS);
+    }
+    for (const group of mixGroups) tryGrid(params.mix, group, MIXES);
+  }
+  return { params, lossBefore, lossAfter: best, tuned: true };
+}
+
+/** Kinds whose nodes had data for at least one held-out prediction (others cannot be tuned). */
+function kindsPresent(stats: Float64Array, count: number): boolean[] {
+  const used = Array<boolean>(KINDS).fill(false);
+  for (let i = 0; i < count; i++) {
+    for (let kind = 0; kind < KINDS; kind++) {
+      if ((stats[i * KINDS * 3 + kind * 3 + 1] as number) > 0) used[kind] = true;
+    }
+  }
+  return used;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

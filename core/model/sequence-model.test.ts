@@ -1,0 +1,92 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { topActions } from "./distribution.ts";
+import { fitModel } from "./fit.ts";
+import { SequenceModel } from "./sequence-model.ts";
+import { KINDS, scalarProbability } from "./smoothing.ts";
+import { syntheticEvents } from "./synthetic.ts";
+import { eventOf, principalFor, routine } from "./test-events.ts";
+
+const START = Date.UTC(2024, 0, 1, 9);
+const actionsArb = fc.array(
+  fc.constantFrom(
+    "s3:GetObject",
+    "s3:PutObject",
+    "iam:ListUsers",
+    "ec2:RunInstances",
+    "sts:GetCallerIdentity",
+  ),
+  {
+    minLength: 1,
+    maxLength: 60,
+  },
+);
+
+describe("SequenceModel", () => {
+  it("gives valid, sorted distributions that account for every unit of mass", () => {
+    fc.assert(
+      fc.property(actionsArb, fc.integer({ min: 1, max: 12 }), (actions, k) => {
+        const model = new SequenceModel();
+        const who = principalFor("alice");
+        actions.forEach((a, i) => {
+          model.observe(eventOf(who, a, START + i * 5000));
+        });
+        const dist = model.distribution({ principal: who, time: START + actions.length * 5000 });
+        let sum = dist.unseenMass;
+        for (const p of dist.probs) {
+          expect(p).toBeGreaterThanOrEqual(0);
+          expect(p).toBeLessThanOrEqual(1);
+          sum += p;
+        }
+        expect(sum).toBeLessThanOrEqual(1 + 1e-9);
+        expect(sum).toBeGreaterThan(1 - 1e-9);
+        const top = topActions(dist, k);
+        for (let i = 1; i < top.length; i++) expect(top[i - 1]?.p).toBeGreaterThanOrEqual(top[i]?.p ?? 0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("computes the same probability densely (predictions) and from node statistics (fitting)", () => {
+    const events = syntheticEvents({ events: 3000, seed: 3, principals: 12 });
+    const model = new SequenceModel();
+    for (const e of events.slice(0, 2500)) model.observe(e);
+    const stats = new Float64Array(KINDS * 3);
+    const scratch = new Float64Array(KINDS);
+    for (const e of events.slice(2500, 2600)) {
+      const query = { principal: e.principal, time: e.time, sessionKey: e.sessionKey };
+      const id = model.actions.idOf(e.action);
+      model.nodeStats(query, id, stats, 0);
+      const dense = model.rawDistribution(query).probs[id] as number;
+      expect(scalarProbability(model.params, stats, 0, scratch)).toBeCloseTo(dense, 12);
+      model.observe(e);
+    }
+  });
+
+  it("predicts a brand-new principal from its role's peers", () => {
+    const routineEvents = ["dynamodb:Query", "dynamodb:PutItem", "sqs:DeleteMessage"];
+    const train = [
+      ...routine(principalFor("worker-1", "ingest"), routineEvents, START, 30, 3_600_000),
+      ...routine(principalFor("bob"), ["ec2:DescribeInstances", "ec2:StopInstances"], START, 60, 1_800_000),
+    ];
+    const model = fitModel(train);
+    const newcomer = principalFor("worker-2", "ingest");
+    const first = model.predictNext(newcomer, 3, [], START + 40 * 3_600_000);
+    expect(first[0]?.action).toBe("dynamodb:Query");
+    const second = model.predictNext(newcomer, 1, [
+      eventOf(newcomer, "dynamodb:Query", START + 40 * 3_600_000),
+    ]);
+    expect(second[0]?.action).toBe("dynamodb:PutItem");
+  });
+
+  it("keeps the context of a backfilled (older) stream instead of dropping it", () => {
+    const who = principalFor("carol");
+    const model = new SequenceModel();
+    for (const e of routine(who, ["s3:ListBuckets", "s3:GetObject"], START + 86_400_000, 20, 60_000))
+      model.observe(e);
+    // An older session arrives afterwards: its second event still sees the first as context.
+    model.observe(eventOf(who, "s3:ListBuckets", START));
+    const dist = model.distribution({ principal: who, time: START + 1000 });
+    expect(model.actions.nameOf(topActions(dist, 1)[0]?.id ?? -1)).toBe("s3:GetObject");
+  });
+});

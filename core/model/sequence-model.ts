@@ -1,0 +1,329 @@
+import type { Principal, TrailEvent } from "../event/types.ts";
+import { ActionIds } from "./action-ids.ts";
+import { ContextTrie, LEAF_KIND } from "./context-trie.ts";
+import type { ActionDistribution } from "./distribution.ts";
+import { applyTemperature } from "./distribution.ts";
+import { Interner } from "./intern.ts";
+import { PairTable } from "./pair-table.ts";
+import {
+  newSessionState,
+  type Query,
+  type ResolvedContext,
+  resolveContextInto,
+  type SessionState,
+  sideCode,
+} from "./session-context.ts";
+import { DEFAULT_IDLE_GAP_MS } from "./sessions.ts";
+import {
+  DenseBuffers,
+  defaultParams,
+  denseDistribution,
+  KINDS,
+  LEVELS,
+  POSITIONS,
+  type SmoothingParams,
+  scalarProbability,
+} from "./smoothing.ts";
+
+/** Symbols above every action id: session start, then decorations. */
+const BOS = 1 << 24;
+const DECORATION = BOS + 1;
+
+/** Peer group key for a principal seen for the first time online (fit assigns clusters to known ones). */
+export function fallbackPeerKey(principal: Principal): string {
+  return principal.roleArn ? `role:${principal.roleArn}` : `${principal.type}:${principal.accountId ?? "?"}`;
+}
+
+/**
+ * Variable-order next-action statistics per principal, peer group and everyone, updated online.
+ * Lattice positions (see smoothing.ts): 0 = last 3 actions, 1 = last 2, 2 = last action + side context
+ * (previous call's error/readOnly/client, or time of day at a session start), 3 = last action, 4 = none.
+ * A session start is itself a symbol, so "first action of a session" and "second after X" are contexts.
+ * Peer and everyone levels keep positions 1, 3 and 4 only: the long and decorated contexts matter for a
+ * principal's own habits, and skipping them there saves a third of the updates at no measured cost.
+ */
+export class SequenceModel {
+  readonly actions: Interner;
+  private readonly actionIds: ActionIds;
+  readonly principals: Interner;
+  readonly peers: Interner;
+  /** principal id → peer group id. */
+  readonly peerOf: number[];
+  readonly sessions = new Map<number, SessionState>();
+  /**
+   * A second session per principal for events older than its latest one (a backfill: older logs read
+   * after newer ones). Such a stream keeps its own context instead of losing it; only events out of order
+   * within the backfill too fall back to context-free counts.
+   */
+  readonly backfills = new Map<number, SessionState>();
+  readonly trie: ContextTrie;
+  params: SmoothingParams;
+  /** Calibration: probabilities are raised to 1/temperature and renormalized (temperature scaling). */
+  temperature = 1;
+  idleGapMs = DEFAULT_IDLE_GAP_MS;
+  /** Peer groups decided at fit time (clusters); other principals get fallbackPeerKey. */
+  assignedPeers = new Map<string, string>();
+  /** Observed principals per peer group id, and in all. */
+  private readonly members: number[] = [];
+  private observedPrincipals = 0;
+  private readonly buffers = new DenseBuffers();
+  private readonly nodes = new Int32Array(KINDS);
+  private readonly stats = new Float64Array(KINDS * 3);
+  private readonly scratch = new Float64Array(KINDS);
+  private readonly context: ResolvedContext = { mode: "fresh", decoration: 0 };
+  /** Root node per owner id, per level (everyone uses owner 0). */
+  private readonly rootCache: number[][] = [[], [], []];
+
+  constructor(
+    parts: {
+      actions?: Interner;
+      principals?: Interner;
+      peers?: Interner;
+      peerOf?: number[];
+      trie?: ContextTrie;
+      params?: SmoothingParams;
+      /** Sizes the hash table up front: growing a large one forces a full GC of the event heap. */
+      expectedEvents?: number;
+    } = {},
+  ) {
+    this.actions = parts.actions ?? new Interner();
+    this.actionIds = new ActionIds(this.actions);
+    this.principals = parts.principals ?? new Interner();
+    this.peers = parts.peers ?? new Interner();
+    this.peerOf = parts.peerOf ?? [];
+    for (const peer of this.peerOf) {
+      if (peer === undefined) continue;
+      this.members[peer] = (this.members[peer] ?? 0) + 1;
+      this.observedPrincipals += 1;
+    }
+    const expected = Math.min(parts.expectedEvents ?? 0, 8_000_000);
+    this.trie =
+      parts.trie ??
+      new ContextTrie(
+        expected > 0
+          ? { edges: new PairTable(Math.ceil(expected * 0.75)), capacity: Math.ceil(expected * 0.75) }
+          : {},
+      );
+    this.params = parts.params ?? defaultParams();
+  }
+
+  /** The action id of an event, interning it (cached by the strings the parser produced). */
+  actionIdOf(event: TrailEvent): number {
+    return this.actionIds.idOf(event);
+  }
+
+  /** Interns the principal (assigning its peer group the first time). */
+  principalId(principal: Principal): number {
+    return this.ensurePeer(this.principals.intern(principal.key), principal);
+  }
+
+  /** Assigns an interned principal's peer group on its first observation (fit interns ahead of that). */
+  ensurePeer(id: number, principal: Principal): number {
+    if (this.peerOf[id] === undefined) {
+      const peer = this.peers.intern(this.assignedPeers.get(principal.key) ?? fallbackPeerKey(principal));
+      this.peerOf[id] = peer;
+      this.members[peer] = (this.members[peer] ?? 0) + 1;
+      this.observedPrincipals += 1;
+    }
+    return id;
+  }
+
+  /** Peer group id of a principal, known or not (-1 when its group has never been seen). */
+  peerIdOf(principal: Principal, principalId: number): number {
+    const known = principalId >= 0 ? this.peerOf[principalId] : undefined;
+    if (known !== undefined) return known;
+    return this.peers.idOf(this.assignedPeers.get(principal.key) ?? fallbackPeerKey(principal));
+  }
+
+  /** Node for an owner's empty context, cached per owner (creating it if asked). */
+  private ownerRoot(level: number, owner: number, create: boolean): number {
+    if (owner < 0) return -1;
+    const cache = this.rootCache[level] as number[];
+    const known = cache[owner];
+    if (known !== undefined) return known;
+    const symbol = level === 2 ? 2 : owner * 3 + level;
+    const kind = level * POSITIONS + 4;
+    const root = create ? this.trie.childOrCreate(0, symbol, kind) : this.trie.child(0, symbol);
+    if (root >= 0) cache[owner] = root;
+    return root;
+  }
+
+  private owners(principalId: number, peerId: number, level: number): number {
+    return level === 0 ? principalId : level === 1 ? peerId : 0;
+  }
+
+  /**
+   * Learns from one event (call in time order; late events only update context-free counts). Returns the
+   * probability the model gave the event just before learning it (uncalibrated, NaN for late events),
+   * read from the same counts the update touches, so it costs no extra lookups.
+   */
+  observe(event: TrailEvent, knownPrincipal = -1, knownAction = -1): number {
+    const { trie, stats } = this;
+    // Callers that interned already (fit, BehaviourModel) pass ids: hashing keys twice is measurable.
+    const principalId =
+      knownPrincipal >= 0
+        ? this.ensurePeer(knownPrincipal, event.principal)
+        : this.principalId(event.principal);
+    const peerId = this.peerOf[principalId] as number;
+    const a = knownAction >= 0 ? knownAction : this.actionIdOf(event);
+    const slot = this.slotFor(principalId, event.time);
+    let state = slot.get(principalId);
+    const context = resolveContextInto(state, event.time, event.sessionKey, this.idleGapMs, this.context);
+    if (!state) {
+      state = newSessionState();
+      slot.set(principalId, state);
+    }
+    const contexts = state.contexts;
+    stats.fill(0);
+    for (let level = 0; level < LEVELS; level++) {
+      const base = level * POSITIONS;
+      const root = this.ownerRoot(level, this.owners(principalId, peerId, level), true);
+      if (context.mode === "late") {
+        trie.record(root, a, base + 3);
+        continue;
+      }
+      const at = level * 3;
+      const fresh = context.mode === "fresh";
+      const one = fresh ? trie.childOrCreate(root, BOS, base + 3) : (contexts[at] as number);
+      const two = fresh ? -1 : (contexts[at + 1] as number);
+      const three = fresh ? -1 : (contexts[at + 2] as number);
+      if (level === 0) {
+        const decorated = trie.childOrCreate(one, DECORATION + context.decoration, base + 2);
+        this.noteBefore(base + 2, decorated, trie.record(decorated, a, LEAF_KIND));
+        if (three >= 0) this.noteBefore(base, three, trie.record(three, a, LEAF_KIND));
+      }
+      contexts[at + 2] = two >= 0 ? this.noteBefore(base + 1, two, trie.record(two, a, base)) : -1;
+      contexts[at + 1] = this.noteBefore(base + 3, one, trie.record(one, a, base + 1));
+      contexts[at] = this.noteBefore(base + 4, root, trie.record(root, a, base + 3));
+    }
+    if (context.mode === "late") return Number.NaN;
+    state.lastTime = event.time;
+    state.lastSessionKey = event.sessionKey;
+    state.lastSide = sideCode(event);
+    return scalarProbability(this.params, stats, 0, this.scratch);
+  }
+
+  /**
+   * Whether a level adds information beyond the principal's own counts. A peer group whose only member
+   * is the principal (and "everyone" while there is only one principal) holds exactly the same data;
+   * backing off to it would discount the same counts twice, so such a level is skipped.
+   */
+  private levelInformative(level: number, principalId: number, peerId: number): boolean {
+    if (level === 0) return true;
+    const self = principalId >= 0 ? 1 : 0;
+    if (level === 1) return peerId >= 0 && (this.members[peerId] ?? 0) - self >= 1;
+    return this.observedPrincipals - self >= 1;
+  }
+
+  /** The main session map, or the backfill one for an event older than the principal's latest. */
+  private slotFor(principalId: number, time: number): Map<number, SessionState> {
+    const main = this.sessions.get(principalId);
+    return main && time < main.lastTime ? this.backfills : this.sessions;
+  }
+
+  /** The session state a query at `time` continues (main or backfill). */
+  stateAt(principalId: number, time: number): SessionState | undefined {
+    return principalId < 0 ? undefined : this.slotFor(principalId, time).get(principalId);
+  }
+
+  /** Stores a node's [count, total, types] as they were before `child` was just incremented. */
+  private noteBefore(kind: number, node: number, child: number): number {
+    const count = this.trie.count(child) - 1;
+    const at = kind * 3;
+    this.stats[at] = count;
+    this.stats[at + 1] = this.trie.total(node) - 1;
+    this.stats[at + 2] = this.trie.types(node) - (count === 0 ? 1 : 0);
+    return child;
+  }
+
+  /** Fills this.nodes with the lattice for a query (-1 = absent); lookups only. */
+  private locate(query: Query, state?: SessionState): Int32Array {
+    const { trie, nodes } = this;
+    const principalId = this.principals.idOf(query.principal.key);
+    const peerId = this.peerIdOf(query.principal, principalId);
+    const current = state ?? this.stateAt(principalId, query.time);
+    const context = resolveContextInto(current, query.time, query.sessionKey, this.idleGapMs, this.context);
+    for (let level = 0; level < LEVELS; level++) {
+      const base = level * POSITIONS;
+      const root = this.levelInformative(level, principalId, peerId)
+        ? this.ownerRoot(level, this.owners(principalId, peerId, level), false)
+        : -1;
+      nodes[base + 4] = root;
+      if (context.mode === "late" || root < 0 || !current) {
+        const one = context.mode === "late" ? -1 : trie.child(root, BOS);
+        nodes[base + 3] = one;
+        nodes[base + 2] = level === 0 ? trie.child(one, DECORATION + context.decoration) : -1;
+        nodes[base + 1] = nodes[base] = -1;
+        continue;
+      }
+      const at = level * 3;
+      const fresh = context.mode === "fresh";
+      const one = fresh ? trie.child(root, BOS) : (current.contexts[at] as number);
+      nodes[base + 3] = one;
+      nodes[base + 2] = level === 0 ? trie.child(one, DECORATION + context.decoration) : -1;
+      nodes[base + 1] = fresh ? -1 : (current.contexts[at + 1] as number);
+      nodes[base] = fresh || level > 0 ? -1 : (current.contexts[at + 2] as number);
+    }
+    return nodes;
+  }
+
+  /**
+   * Session state rebuilt from an explicit history (the principal's events, any order), walking the
+   * trie without changing it; for callers that do not stream events through the model.
+   */
+  stateFromHistory(principal: Principal, history: readonly TrailEvent[]): SessionState | undefined {
+    const { trie } = this;
+    const principalId = this.principals.idOf(principal.key);
+    const peerId = this.peerIdOf(principal, principalId);
+    let state: SessionState | undefined;
+    const context: ResolvedContext = { mode: "fresh", decoration: 0 };
+    for (const event of [...history].sort((x, y) => x.time - y.time)) {
+      resolveContextInto(state, event.time, event.sessionKey, this.idleGapMs, context);
+      if (context.mode === "late") continue;
+      state ??= newSessionState();
+      const a = this.actions.idOf(event.action);
+      for (let level = 0; level < LEVELS; level++) {
+        const at = level * 3;
+        const root = this.ownerRoot(level, this.owners(principalId, peerId, level), false);
+        const fresh = context.mode === "fresh";
+        const one = fresh ? trie.child(root, BOS) : (state.contexts[at] as number);
+        const two = fresh ? -1 : (state.contexts[at + 1] as number);
+        state.contexts[at + 2] = a < 0 ? -1 : trie.child(two, a);
+        state.contexts[at + 1] = a < 0 ? -1 : trie.child(one, a);
+        state.contexts[at] = a < 0 ? -1 : trie.child(root, a);
+      }
+      state.lastTime = event.time;
+      state.lastSessionKey = event.sessionKey;
+      state.lastSide = sideCode(event);
+    }
+    return state;
+  }
+
+  /**
+   * Per-node [count of action, node total, node types] for the lattice of a query, written at `offset`;
+   * the raw material for fitting hyperparameters on held-out events.
+   */
+  nodeStats(query: Query, actionId: number, out: Float64Array, offset: number): void {
+    const nodes = this.locate(query);
+    for (let kind = 0; kind < KINDS; kind++) {
+      const node = nodes[kind] as number;
+      const at = offset + kind * 3;
+      out[at] = node >= 0 && actionId >= 0 ? this.trie.countOf(node, actionId) : 0;
+      out[at + 1] = node >= 0 ? this.trie.total(node) : 0;
+      out[at + 2] = node >= 0 ? this.trie.types(node) : 0;
+    }
+  }
+
+  /** Uncalibrated distribution (what hyperparameters are fitted on). */
+  rawDistribution(query: Query, state?: SessionState): ActionDistribution {
+    const nodes = this.locate(query, state);
+    const vocabSize = this.actions.size;
+    const { probs, unseenMass } = denseDistribution(this.params, this.trie, nodes, vocabSize, this.buffers);
+    return { probs, unseenMass, unseenCount: this.params.universe - vocabSize };
+  }
+
+  /** Calibrated next-action distribution for a query. */
+  distribution(query: Query, state?: SessionState): ActionDistribution {
+    return applyTemperature(this.rawDistribution(query, state), this.temperature);
+  }
+}

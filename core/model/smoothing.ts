@@ -1,0 +1,170 @@
+import type { ContextTrie } from "./context-trie.ts";
+
+/**
+ * Graphical Pitman-Yor back-off (Wood & Teh 2009, "A hierarchical nonparametric Bayesian approach to
+ * statistical language model domain adaptation"), with the one-table-per-type approximation that turns
+ * it into interpolated absolute discounting (Kneser-Ney style) at every node.
+ *
+ * Nodes form a 3 × 5 lattice: level (principal, peer group, everyone) × context position in the chain
+ *   0: last 3 actions · 1: last 2 · 2: last action + side context · 3: last action · 4: no context.
+ * A node's prediction is its discounted counts plus an escape mass spent on its base distribution; the
+ * base mixes the same level with a shorter context and the parent level with the same context, so a new
+ * principal falls back to its peers and a known one to its own shorter history. The everyone/no-context
+ * node backs off to a uniform distribution over a universe of U possible actions, which is where the
+ * explicit unseen-action mass comes from.
+ */
+export const LEVELS = 3;
+export const POSITIONS = 5;
+export const KINDS = LEVELS * POSITIONS;
+export const LEVEL_NAMES = ["principal", "peer group", "everyone"] as const;
+export const POSITION_NAMES = [
+  "3 actions",
+  "2 actions",
+  "1 action + side context",
+  "1 action",
+  "none",
+] as const;
+
+/** About as many API actions as AWS has (IAM's service authorization reference lists ~17–20k). */
+export const DEFAULT_UNIVERSE = 20_000;
+
+export interface SmoothingParams {
+  /** Absolute discount d in (0, 1) per node kind. */
+  discount: Float64Array;
+  /** Pitman-Yor strength θ ≥ 0 per node kind. */
+  strength: Float64Array;
+  /** Weight of the shorter context (vs the parent level) in the base, per node kind below everyone. */
+  mix: Float64Array;
+  /** Number of possible actions the uniform floor spreads over. */
+  universe: number;
+}
+
+export function kindOf(level: number, position: number): number {
+  return level * POSITIONS + position;
+}
+
+export function defaultParams(discounts?: Float64Array): SmoothingParams {
+  return {
+    discount: discounts ? Float64Array.from(discounts) : new Float64Array(KINDS).fill(0.75),
+    strength: new Float64Array(KINDS),
+    mix: new Float64Array(KINDS).fill(0.5),
+    universe: DEFAULT_UNIVERSE,
+  };
+}
+
+/**
+ * p(action) for one action from per-node statistics laid out as [count, total, types] × KINDS starting at
+ * `offset` (total 0 = node absent). Used to fit hyperparameters without touching the count store.
+ */
+export function scalarProbability(
+  params: SmoothingParams,
+  stats: Float64Array,
+  offset: number,
+  scratch: Float64Array,
+): number {
+  const { discount, strength, mix } = params;
+  for (let position = POSITIONS - 1; position >= 0; position--) {
+    for (let level = LEVELS - 1; level >= 0; level--) {
+      const kind = level * POSITIONS + position;
+      let base: number;
+      if (level === LEVELS - 1) {
+        base = position === POSITIONS - 1 ? 1 / params.universe : (scratch[kind + 1] as number);
+      } else {
+        const parent = scratch[kind + POSITIONS] as number;
+        const m = mix[kind] as number;
+        base = position === POSITIONS - 1 ? parent : m * (scratch[kind + 1] as number) + (1 - m) * parent;
+      }
+      const at = offset + kind * 3;
+      const total = stats[at + 1] as number;
+      if (total === 0) {
+        scratch[kind] = base;
+      } else {
+        const d = discount[kind] as number;
+        const theta = strength[kind] as number;
+        const count = stats[at] as number;
+        const kept = count > d ? count - d : 0;
+        scratch[kind] = (kept + (theta + d * (stats[at + 2] as number)) * base) / (total + theta);
+      }
+    }
+  }
+  return scratch[0] as number;
+}
+
+/** Reusable work buffers for dense predictions (one per node kind). */
+export class DenseBuffers {
+  vectors: Float64Array[] = [];
+  /** Which buffer each kind's distribution lives in (empty nodes share their base's buffer). */
+  owner = new Int32Array(KINDS);
+  size = 0;
+
+  ensure(size: number): void {
+    if (size <= this.size) return;
+    const capacity = Math.max(64, size * 2);
+    this.vectors = Array.from({ length: KINDS }, () => new Float64Array(capacity));
+    this.size = capacity;
+  }
+}
+
+/**
+ * The full distribution over the known vocabulary (ids 0..vocabSize-1) for the given lattice nodes
+ * (-1 = absent), written into a fresh array. Returns the probabilities and the mass left for actions
+ * never seen (spread over universe − vocabSize of them).
+ */
+export function denseDistribution(
+  params: SmoothingParams,
+  store: ContextTrie,
+  nodes: Int32Array,
+  vocabSize: number,
+  buffers: DenseBuffers,
+): { probs: Float64Array; unseenMass: number } {
+  buffers.ensure(vocabSize);
+  const { discount, strength, mix } = params;
+  const { vectors, owner } = buffers;
+  const floor = new Float64Array(KINDS); // weight on the uniform base per kind, to get the unseen mass
+  const uniform = 1 / params.universe;
+  for (let position = POSITIONS - 1; position >= 0; position--) {
+    for (let level = LEVELS - 1; level >= 0; level--) {
+      const kind = level * POSITIONS + position;
+      const out = vectors[kind] as Float64Array;
+      let baseFloor: number;
+      let baseVector: Float64Array | null = null;
+      if (level === LEVELS - 1 && position === POSITIONS - 1) {
+        out.fill(uniform, 0, vocabSize);
+        baseFloor = uniform;
+      } else if (level === LEVELS - 1 || position === POSITIONS - 1) {
+        const from = level === LEVELS - 1 ? kind + 1 : kind + POSITIONS;
+        baseVector = vectors[owner[from] as number] as Float64Array;
+        baseFloor = floor[from] as number;
+        out.set(baseVector.subarray(0, vocabSize));
+      } else {
+        const m = mix[kind] as number;
+        const shorter = vectors[owner[kind + 1] as number] as Float64Array;
+        const parent = vectors[owner[kind + POSITIONS] as number] as Float64Array;
+        for (let a = 0; a < vocabSize; a++) {
+          out[a] = m * (shorter[a] as number) + (1 - m) * (parent[a] as number);
+        }
+        baseFloor = m * (floor[kind + 1] as number) + (1 - m) * (floor[kind + POSITIONS] as number);
+      }
+      owner[kind] = kind;
+      const node = nodes[kind] as number;
+      const total = node < 0 ? 0 : store.total(node);
+      if (total === 0) {
+        floor[kind] = baseFloor;
+        continue;
+      }
+      const d = discount[kind] as number;
+      const theta = strength[kind] as number;
+      const escapeMass = (theta + d * store.types(node)) / (total + theta);
+      for (let a = 0; a < vocabSize; a++) out[a] = (out[a] as number) * escapeMass;
+      const scale = 1 / (total + theta);
+      for (let c = store.firstChild(node); c >= 0; c = store.nextSibling(c)) {
+        const a = store.symbolOf(c);
+        if (a < vocabSize) out[a] = (out[a] as number) + (store.count(c) - d) * scale;
+      }
+      floor[kind] = baseFloor * escapeMass;
+    }
+  }
+  const probs = (vectors[owner[0] as number] as Float64Array).slice(0, vocabSize);
+  const unseenMass = Math.max(0, (floor[0] as number) * (params.universe - vocabSize));
+  return { probs, unseenMass };
+}
