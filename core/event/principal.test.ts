@@ -57,6 +57,9 @@ describe("principalOf", () => {
     expect(stableSessionName("i-0123456789abcdef0")).toBe("*");
     expect(stableSessionName("3f2b8c1e-4d5a-4e6f-9a8b-7c6d5e4f3a2b")).toBe("*");
     expect(stableSessionName("alice@example.com")).toBe("alice@example.com");
+    // ECS task ids are 32 hex digits, often with a long run of decimal digits inside
+    expect(stableSessionName("c3c9efd5eda1234567890c3e97f0f9c1")).toBe("*");
+    expect(stableSessionName("MandoService2842426183934887787")).toBe("MandoService*");
   });
 
   it("falls back to the principalId session part when the ARN is pseudonymized", () => {

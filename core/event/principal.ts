@@ -12,8 +12,9 @@ export function stableSessionName(sessionName: string): string {
   return sessionName
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "*")
     .replace(/\bi-[0-9a-f]{8,17}\b/g, "*")
-    .replace(/\d{9,}/g, "*")
-    .replace(/\b[0-9a-f]{16,}\b/gi, "*");
+    // Hex before digits: an ECS task id (32 hex) often holds a run of digits that must not split it.
+    .replace(/\b[0-9a-f]{16,}\b/gi, "*")
+    .replace(/\d{9,}/g, "*");
 }
 
 function lastSegment(arn: string): string {

@@ -73,8 +73,6 @@ const optionsSchema = z.object({
     .default("2026-10-01T00:00:00Z"),
 });
 
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 const OUTPUTS = ["AWSLogs", "ground-truth.json", "labels.txt"];
 
 const exists = (path: string) =>
@@ -162,26 +160,23 @@ export async function generateSample(options: SampleOptions): Promise<SampleSumm
   let logFiles = 0;
   let digestFiles = 0;
 
-  // Files of one batch are written while the next day is simulated; waiting for the previous batch first
-  // keeps at most two days of records in memory whatever targetEvents is.
-  const deliver = async (watermark: number) => {
+  // Records leave memory as soon as their delivery window is complete: at most ~1.5 days are held.
+  const deliver = (watermark: number) => {
     delivery.add(emitter.take(watermark));
     const files: LogFile[] = delivery.flush(watermark);
     digests.track(files);
-    const digestBatch = digests.flush(watermark);
-    await writer.drain();
-    for (const file of files) writer.enqueue(file.path, file.body);
-    for (const digest of digestBatch) writer.enqueue(digest.path, digest.body);
+    for (const file of files) writer.write(file.path, file.body);
+    for (const digest of digests.flush(watermark)) {
+      writer.write(digest.path, digest.body);
+      digestFiles++;
+    }
     logFiles += files.length;
-    digestFiles += digestBatch.length;
   };
 
   // Day -1 and day `days` are simulated for people whose local day overlaps the period's edges.
   for (let d = -1; d <= days; d++) {
     const dayStart = start + d * DAY;
     for (const person of org.humans) {
-      // Yielding lets the background writer hand the next file to the thread pool while we simulate.
-      await breathe();
       simulateHumanDay({
         org,
         person,
@@ -194,17 +189,18 @@ export async function generateSample(options: SampleOptions): Promise<SampleSumm
     }
     if (d >= 0 && d < days) {
       machines.simulateDay(d, dayStart);
-      await breathe();
       services.simulateDay(dayStart);
       simulateCiDay(org, rng.fork("ci", d), emitter, dayStart, daily.ci ?? 0);
-      await breathe();
     }
     // Everything simulated later lies after this instant (local days start at most 14 h before UTC ones).
-    await deliver(dayStart + 10 * HOUR);
-    if (d >= 0 && d < days) options.onProgress?.(d + 1, days);
+    deliver(dayStart + 10 * HOUR);
+    if (d >= 0 && d < days) {
+      options.onProgress?.(d + 1, days);
+      // Give the caller's event loop a turn (progress bars, signals) between days.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
-  await deliver(Number.POSITIVE_INFINITY);
-  await writer.drain();
+  deliver(Number.POSITIVE_INFINITY);
 
   const labelled = scenarioEntries(scenarios, emitter.labels);
   const attackIds = labelled.flatMap((s) => s.eventIds);

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 
@@ -10,66 +10,27 @@ import { gzipSync } from "node:zlib";
 const GZIP_OPTIONS = { level: 3, memLevel: 6, windowBits: 14 };
 
 /**
- * Compresses on the calling thread and writes files in the background with bounded concurrency. Creating
- * ~20,000 small files is the slow part on most disks; it overlaps with simulating the next day, and `drain()`
- * bounds the backlog to one batch. (Compressing in the thread pool as well was measured slower on 2 cores:
- * every hand-off costs more than deflating a few kilobytes.)
+ * Writes gzipped files synchronously. A sample is ~20,000 small files; measured on a 2-core machine, the
+ * promise-based fs API (and zlib in the thread pool) spent more time in hand-offs and file handles than in the
+ * work itself: the whole default run took ~15 s that way and ~9.5 s with plain synchronous writes.
  */
 export class GzipWriter {
-  private readonly queue: [string, Buffer][] = [];
   private readonly dirs = new Set<string>();
-  private active = 0;
-  private failure: unknown = null;
-  private idle: (() => void)[] = [];
   files = 0;
   bytes = 0;
 
-  constructor(
-    private readonly root: string,
-    private readonly concurrency = 6,
-  ) {}
+  constructor(private readonly root: string) {}
 
-  /** Compresses `body` and queues the file; returns before it is on disk. */
-  enqueue(relativePath: string, body: string | Buffer): void {
-    if (this.failure) throw this.failure;
-    this.queue.push([relativePath, gzipSync(body, GZIP_OPTIONS)]);
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.active < this.concurrency && this.queue.length > 0) {
-      const next = this.queue.shift();
-      if (!next) break;
-      this.active++;
-      this.writeOne(next[0], next[1])
-        .catch((error: unknown) => {
-          this.failure ??= error;
-        })
-        .finally(() => {
-          this.active--;
-          this.pump();
-          if (this.active === 0 && this.queue.length === 0)
-            for (const resolve of this.idle.splice(0)) resolve();
-        });
-    }
-  }
-
-  private async writeOne(relativePath: string, compressed: Buffer): Promise<void> {
+  write(relativePath: string, body: string | Buffer): void {
     const path = join(this.root, relativePath);
     const dir = dirname(path);
     if (!this.dirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       this.dirs.add(dir);
     }
-    await writeFile(path, compressed);
+    const compressed = gzipSync(body, GZIP_OPTIONS);
+    writeFileSync(path, compressed);
     this.files++;
     this.bytes += compressed.length;
-  }
-
-  /** Resolves when everything queued so far is on disk; rethrows the first failure. */
-  async drain(): Promise<void> {
-    if (this.active > 0 || this.queue.length > 0)
-      await new Promise<void>((resolve) => this.idle.push(resolve));
-    if (this.failure) throw this.failure;
   }
 }
