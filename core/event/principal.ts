@@ -9,12 +9,14 @@ const KNOWN_TYPES = new Set<string>(IDENTITY_TYPES);
  * the key; the raw session name stays in `sessionName` and in the raw record.
  */
 export function stableSessionName(sessionName: string): string {
-  return sessionName
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "*")
-    .replace(/\bi-[0-9a-f]{8,17}\b/g, "*")
-    // Hex before digits: an ECS task id (32 hex) often holds a run of digits that must not split it.
-    .replace(/\b[0-9a-f]{16,}\b/gi, "*")
-    .replace(/\d{9,}/g, "*");
+  return (
+    sessionName
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "*")
+      .replace(/\bi-[0-9a-f]{8,17}\b/g, "*")
+      // Hex before digits: an ECS task id (32 hex) often holds a run of digits that must not split it.
+      .replace(/\b[0-9a-f]{16,}\b/gi, "*")
+      .replace(/\d{9,}/g, "*")
+  );
 }
 
 function lastSegment(arn: string): string {

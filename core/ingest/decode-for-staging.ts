@@ -3,8 +3,8 @@ import { stagingLine } from "../store/staging-line.ts";
 import { readEventFile } from "./read-file.ts";
 
 export interface StagedFile {
-  /** Staging lines (see core/store/staging-line.ts), one per event, and the events' IDs in the same order. */
-  lines: string[];
+  /** Newline-terminated staging lines (see core/store/staging-line.ts), one per event, in `ids` order. */
+  text: string;
   ids: string[];
   skips: Skip[];
 }
@@ -12,9 +12,7 @@ export interface StagedFile {
 /** Reads one file and serializes its events for the store's bulk load. */
 export async function decodeForStaging(path: string): Promise<StagedFile> {
   const decoded = await readEventFile(path);
-  return {
-    lines: decoded.events.map(stagingLine),
-    ids: decoded.events.map((event) => event.eventId),
-    skips: decoded.skips,
-  };
+  let text = "";
+  for (const event of decoded.events) text += `${stagingLine(event)}\n`;
+  return { text, ids: decoded.events.map((event) => event.eventId), skips: decoded.skips };
 }

@@ -27,7 +27,8 @@ export class DecodePool {
   constructor(size = Math.min(4, availableParallelism())) {
     const entry = size > 0 ? workerEntry() : null;
     for (let i = 0; entry && i < size; i++) {
-      const worker = new Worker(entry);
+      // A bounded heap makes V8 collect decoded text promptly instead of growing toward its default limit.
+      const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 384 } });
       worker.on("message", (message: StagedFile & { id: number }) => {
         const waiter = this.pending.get(message.id);
         this.pending.delete(message.id);

@@ -2,7 +2,7 @@ import type { Skip, TrailEvent } from "../event/types.ts";
 import { DecodePool } from "./decode-pool.ts";
 import { type DiscoveredFile, discoverFiles } from "./discover-files.ts";
 import { readEventFile } from "./read-file.ts";
-import type { CompletedInput, EventSource, ReadOptions, SourceBatch } from "./source.ts";
+import type { CompletedInput, EventSource, ReadOptions, SourceBatch, StagedPart } from "./source.ts";
 
 /** Events per batch handed to the store: large enough to amortise a load, small enough to bound memory. */
 const BATCH_EVENTS = 20_000;
@@ -21,7 +21,7 @@ export interface FileSourceOptions {
 interface Decoded {
   path: string;
   events: TrailEvent[];
-  staged: { lines: string[]; ids: string[] } | null;
+  staged: StagedPart | null;
   skips: Skip[];
 }
 
@@ -64,8 +64,8 @@ export class FileSource implements EventSource {
     const pool = options.preferStagingLines ? new DecodePool(this.sourceOptions.workers) : null;
     const decode = async (file: DiscoveredFile): Promise<Decoded> => {
       if (pool) {
-        const { lines, ids, skips } = await pool.decode(file.path);
-        return { path: file.path, events: [], staged: { lines, ids }, skips };
+        const { text, ids, skips } = await pool.decode(file.path);
+        return { path: file.path, events: [], staged: { text, ids, origin: file.path }, skips };
       }
       const decoded = await readEventFile(file.path);
       return { path: file.path, events: decoded.events, staged: null, skips: decoded.skips };
@@ -96,7 +96,7 @@ export class FileSource implements EventSource {
         batch.inputs++;
         batch.completed.push({ id: file.path, fingerprint: fingerprintOf(file) });
         options.onProgress?.({ done: ++done, total, unit: "files" });
-        if (batch.events.length + (batch.staged?.ids.length ?? 0) >= BATCH_EVENTS) yield flush();
+        if (batch.events.length + batch.stagedEvents >= BATCH_EVENTS) yield flush();
       }
       yield flush();
     } finally {
@@ -105,22 +105,18 @@ export class FileSource implements EventSource {
   }
 }
 
-type MutableBatch = SourceBatch & { inputs: number; completed: CompletedInput[] };
+type MutableBatch = SourceBatch & { inputs: number; completed: CompletedInput[]; stagedEvents: number };
 
 function emptyBatch(): MutableBatch {
-  return { events: [], skips: [], inputs: 0, completed: [] };
+  return { events: [], skips: [], inputs: 0, completed: [], stagedEvents: 0 };
 }
 
 function addTo(batch: MutableBatch, decoded: Decoded): void {
   for (const event of decoded.events) batch.events.push(event);
   for (const skip of decoded.skips) batch.skips.push(skip);
-  if (decoded.staged) {
-    batch.staged ??= { lines: [], ids: [], origins: [] };
-    const { lines, ids, origins } = batch.staged;
-    for (let i = 0; i < decoded.staged.lines.length; i++) {
-      lines.push(decoded.staged.lines[i] as string);
-      ids.push(decoded.staged.ids[i] as string);
-      origins.push(decoded.path);
-    }
+  if (decoded.staged && decoded.staged.ids.length > 0) {
+    batch.staged ??= { parts: [] };
+    batch.staged.parts.push(decoded.staged);
+    batch.stagedEvents += decoded.staged.ids.length;
   }
 }

@@ -58,10 +58,18 @@ export interface SourceBatch {
   checkpoint?: string;
 }
 
-/** Events serialized for the store's bulk load (core/store/staging-line.ts), with what dedupe needs. */
+/**
+ * Events serialized for the store's bulk load (core/store/staging-line.ts), in parts (one per file): each
+ * part's lines pre-joined so the store writes them as they are, with the IDs dedupe needs.
+ */
 export interface StagedEvents {
-  lines: string[];
+  parts: StagedPart[];
+}
+
+export interface StagedPart {
+  /** Newline-terminated staging lines, one per event, in `ids` order. */
+  text: string;
   ids: string[];
-  /** Where each event was read from, for duplicate reports. */
-  origins: string[];
+  /** Where the part's events were read from, for duplicate reports. */
+  origin: string;
 }

@@ -26,11 +26,12 @@ export class ChunkLoader {
     return this.pendingLines;
   }
 
-  async append(lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
+  /** Appends `lines` newline-terminated staging lines. */
+  async append(text: string, lines: number): Promise<void> {
+    if (lines === 0) return;
     this.stream ??= createWriteStream(this.file);
-    const ok = this.stream.write(`${lines.join("\n")}\n`);
-    this.pendingLines += lines.length;
+    const ok = this.stream.write(text);
+    this.pendingLines += lines;
     if (!ok) await new Promise<void>((resolve) => this.stream?.once("drain", () => resolve()));
   }
 

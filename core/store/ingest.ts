@@ -7,7 +7,7 @@ import type {
   EventSource,
   SourceBatch,
   SourceProgress,
-  StagedEvents,
+  StagedPart,
 } from "../ingest/source.ts";
 import { ChunkLoader } from "./chunk-loader.ts";
 import { Deduper } from "./deduper.ts";
@@ -109,15 +109,25 @@ export async function ingest(
       lap("source");
       report.inputs += batch.inputs ?? 0;
       report.unchangedInputs += batch.unchanged ?? 0;
-      const staged = stagedOf(batch);
-      report.eventsRead += staged.ids.length;
-      const kinds = await deduper.classify(staged.ids);
-      const kept: string[] = [];
-      kinds.forEach((kind, i) => {
-        if (kind === null) kept.push(staged.lines[i] as string);
-        else chunk.skips.push(duplicateSkip(staged, i, kind));
-      });
-      await loader.append(kept);
+      for (const part of stagedParts(batch)) {
+        report.eventsRead += part.ids.length;
+        const kinds = await deduper.classify(part.ids);
+        if (kinds.every((kind) => kind === null)) {
+          await loader.append(part.text, part.ids.length);
+          continue;
+        }
+        // Rare: rebuild this part without its duplicates, each reported where it was read.
+        const lines = part.text.split("\n");
+        let kept = "";
+        let keptLines = 0;
+        kinds.forEach((kind, i) => {
+          if (kind === null) {
+            kept += `${lines[i]}\n`;
+            keptLines++;
+          } else chunk.skips.push(duplicateSkip(part, i, kind));
+        });
+        await loader.append(kept, keptLines);
+      }
       lap("dedupe");
       chunk.skips.push(...batch.skips);
       chunk.completed.push(...(batch.completed ?? []));
@@ -135,20 +145,19 @@ export async function ingest(
   return report;
 }
 
-function stagedOf(batch: SourceBatch): StagedEvents {
-  const staged = batch.staged ?? { lines: [], ids: [], origins: [] };
+/** The batch's staged parts, plus its decoded events (sources without workers) serialized here. */
+function stagedParts(batch: SourceBatch): StagedPart[] {
+  const parts = [...(batch.staged?.parts ?? [])];
   for (const event of batch.events) {
-    staged.lines.push(stagingLine(event));
-    staged.ids.push(event.eventId);
-    staged.origins.push(event.origin ?? "(source)");
+    parts.push({ text: `${stagingLine(event)}\n`, ids: [event.eventId], origin: event.origin ?? "(source)" });
   }
-  return staged;
+  return parts;
 }
 
-function duplicateSkip(staged: StagedEvents, index: number, kind: "stored" | "repeated"): Skip {
-  const id = staged.ids[index] as string;
+function duplicateSkip(part: StagedPart, index: number, kind: "stored" | "repeated"): Skip {
+  const id = part.ids[index] as string;
   const why = kind === "stored" ? "is already in the store" : "was delivered more than once";
-  return { where: staged.origins[index] as string, reason: "duplicate", detail: `eventID ${id} ${why}` };
+  return { where: part.origin, reason: "duplicate", detail: `eventID ${id} ${why}` };
 }
 
 /** Loads one chunk and its bookkeeping in a single transaction; returns the events added. */

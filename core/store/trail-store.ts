@@ -9,7 +9,15 @@ export const DEFAULT_STORE_PATH = ".trailcast/trailcast.duckdb";
 export interface OpenOptions {
   /** Opens without write access; several readers may share a file that no writer holds. */
   readOnly?: boolean;
+  /** DuckDB's memory limit (env TRAILCAST_DUCKDB_MEMORY); it spills to disk beyond it. */
+  memoryLimit?: string;
 }
+
+/**
+ * DuckDB takes 80% of RAM by default and keeps what it read cached; a bounded limit keeps ingest and the
+ * servers within a predictable footprint (it spills to a temp directory past it).
+ */
+const DEFAULT_MEMORY_LIMIT = "1GB";
 
 export class StoreError extends Error {}
 
@@ -37,6 +45,9 @@ export class TrailStore {
       instance = await DuckDBInstance.create(file, {
         autoinstall_known_extensions: "false",
         access_mode: options.readOnly ? "READ_ONLY" : "READ_WRITE",
+        memory_limit: options.memoryLimit ?? process.env.TRAILCAST_DUCKDB_MEMORY ?? DEFAULT_MEMORY_LIMIT,
+        // Bulk inserts need not keep insertion order; queries always say ORDER BY.
+        preserve_insertion_order: "false",
       });
     } catch (error) {
       throw new StoreError(`cannot open store ${file}: ${(error as Error).message}`);

@@ -1,0 +1,228 @@
+import type { TrailStore } from "../store/trail-store.ts";
+import { type EventQueryFilter, eventWhere, scoresTableSuffices } from "./event-filter.ts";
+import {
+  clip,
+  EVENT_ONLY_COLUMNS,
+  type EventSummary,
+  round,
+  type SummaryRow,
+  toSummary,
+  withScores,
+} from "./event-summary.ts";
+import { QueryError } from "./query-error.ts";
+import { timestampParam } from "./stored-events.ts";
+
+export type TimelineGroupBy = "principal" | "service" | "action";
+
+export const MAX_BUCKETS = 1000;
+export const MAX_GROUPS = 25;
+export const MAX_TIMELINE_EVENTS = 500;
+
+export interface TimelineRequest {
+  from: number;
+  to: number;
+  /** Target bucket count (about one per pixel of the track); the width is rounded to a readable step. */
+  buckets: number;
+  groupBy: TimelineGroupBy;
+  filter: EventQueryFilter;
+  /** Busiest groups returned as their own track; the rest are summed into `(other)`. */
+  maxGroups: number;
+  /** When the window holds at most this many events they are returned individually too. */
+  eventsUpTo: number;
+}
+
+/** Sparse bucket: [bucket index, events, errors, highest anomaly score or null]. */
+export type Bucket = [number, number, number, number | null];
+
+export interface TimelineTrack {
+  key: string;
+  /** Readable label (principal display name, service, action). */
+  label: string;
+  events: number;
+  errors: number;
+  maxScore: number | null;
+  buckets: Bucket[];
+}
+
+export interface Timeline {
+  /** Aligned window: `start` is a multiple of `bucketMs`, so panning by whole buckets reuses cached ones. */
+  start: string;
+  end: string;
+  bucketMs: number;
+  bucketCount: number;
+  groupBy: TimelineGroupBy;
+  totalEvents: number;
+  /** Sum over all tracks per bucket (including groups folded into `(other)`). */
+  totals: Bucket[];
+  tracks: TimelineTrack[];
+  otherGroups: number;
+  /** Individual events (oldest first) when the window holds at most `eventsUpTo`; else null. */
+  events: EventSummary[] | null;
+}
+
+const STEPS_MS = [
+  1e3, 2e3, 5e3, 10e3, 15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1800e3, 3600e3, 7200e3, 10800e3, 21600e3,
+  43200e3, 86400e3, 172800e3, 604800e3, 1209600e3, 2592000e3,
+];
+
+/** The smallest readable step at least span / buckets wide (1 s … 30 d, then whole multiples of 30 d). */
+export function bucketWidth(spanMs: number, buckets: number): number {
+  const raw = Math.ceil(spanMs / Math.max(1, buckets));
+  const step = STEPS_MS.find((s) => s >= raw);
+  const month = STEPS_MS[STEPS_MS.length - 1] as number;
+  return step ?? Math.ceil(raw / month) * month;
+}
+
+const GROUP_COLUMN: Record<TimelineGroupBy, string> = {
+  principal: "principal_key",
+  service: "service",
+  action: "action",
+};
+
+type BucketRow = { b: number; g: string; n: number; errors: number; max_score: number | null };
+
+/**
+ * Per (bucket, group): events, errors, highest score. From the narrow, time-ordered `event_scores` when the
+ * filter allows (no join), else from `events` with the scores of the window joined in.
+ */
+async function bucketRows(
+  store: TrailStore,
+  filter: EventQueryFilter,
+  groupBy: TimelineGroupBy,
+  start: number,
+  bucketMs: number,
+  scores: boolean,
+): Promise<BucketRow[]> {
+  const fast = scores && scoresTableSuffices(filter);
+  const { sql, params } = fast
+    ? eventWhere(filter, [], { scores: "e", errorFlag: "e.is_error" })
+    : eventWhere(filter);
+  const origin = `$${params.push(start)}`;
+  const width = `$${params.push(bucketMs)}`;
+  const bucket = `CAST((epoch_ms(e.time) - ${origin}) // ${width} AS INTEGER)`;
+  const group = `e.${GROUP_COLUMN[groupBy]}`;
+  if (fast) {
+    // Same aliases as eventWhere expects (e.*), over event_scores; its error flag stands in for error_code.
+    return store.rows<BucketRow>(
+      `SELECT ${bucket} AS b, ${group} AS g, count(*) AS n, count(*) FILTER (WHERE e.is_error) AS errors,
+              max(e.score) AS max_score
+       FROM event_scores e ${sql} GROUP BY b, g`,
+      params,
+    );
+  }
+  const window = scores
+    ? `LEFT JOIN (SELECT event_id, score FROM event_scores WHERE time >= $${params.push(timestampParam(filter.from ?? 0))}
+         AND time < $${params.push(timestampParam(filter.to ?? 0))}) s ON s.event_id = e.event_id`
+    : "LEFT JOIN (SELECT NULL::VARCHAR AS event_id, NULL::DOUBLE AS score) s ON s.event_id = e.event_id";
+  return store.rows<BucketRow>(
+    `SELECT ${bucket} AS b, ${group} AS g, count(*) AS n, count(e.error_code) AS errors, max(s.score) AS max_score
+     FROM events e ${window} ${sql} GROUP BY b, g`,
+    params,
+  );
+}
+
+/**
+ * A windowed, bucketed histogram the way a Perfetto-like track view draws it: one bucket ≈ one pixel,
+ * per-bucket error counts and the highest anomaly score so a track can be coloured, the busiest groups as
+ * tracks, and the events themselves once the window is small enough to show them one by one.
+ */
+export async function timeline(
+  store: TrailStore,
+  request: TimelineRequest,
+  scores: boolean,
+  labelOf: (groupBy: TimelineGroupBy, key: string) => string = (_, key) => key,
+): Promise<Timeline> {
+  if (!(request.from < request.to)) throw new QueryError("start must be before end");
+  const buckets = Math.min(MAX_BUCKETS, Math.max(1, Math.trunc(request.buckets)));
+  const bucketMs = bucketWidth(request.to - request.from, buckets);
+  const start = Math.floor(request.from / bucketMs) * bucketMs;
+  const end = Math.ceil(request.to / bucketMs) * bucketMs;
+  const filter = { ...request.filter, from: start, to: end };
+  const rows = await bucketRows(store, filter, request.groupBy, start, bucketMs, scores);
+  rows.sort((a, b) => a.b - b.b);
+  const byGroup = new Map<string, TimelineTrack>();
+  const totals = new Map<number, Bucket>();
+  for (const row of rows) {
+    let track = byGroup.get(row.g);
+    if (!track) {
+      track = {
+        key: clip(row.g, 400),
+        label: clip(labelOf(request.groupBy, row.g)),
+        events: 0,
+        errors: 0,
+        maxScore: null,
+        buckets: [],
+      };
+      byGroup.set(row.g, track);
+    }
+    const score = row.max_score === null ? null : round(row.max_score, 3);
+    track.events += row.n;
+    track.errors += row.errors;
+    track.maxScore = maxOf(track.maxScore, score);
+    track.buckets.push([row.b, row.n, row.errors, score]);
+    addTo(totals, row.b, row.n, row.errors, score);
+  }
+  const ranked = [...byGroup.values()].sort((a, b) => b.events - a.events || (a.key < b.key ? -1 : 1));
+  const maxGroups = Math.min(MAX_GROUPS, Math.max(1, Math.trunc(request.maxGroups)));
+  const tracks = ranked.slice(0, maxGroups);
+  const folded = ranked.slice(maxGroups);
+  if (folded.length > 0) tracks.push(foldOthers(folded));
+  const totalEvents = ranked.reduce((sum, track) => sum + track.events, 0);
+  const eventsUpTo = Math.min(MAX_TIMELINE_EVENTS, Math.max(0, Math.trunc(request.eventsUpTo)));
+  let events: EventSummary[] | null = null;
+  if (totalEvents <= eventsUpTo) {
+    const list = eventWhere({ ...request.filter, from: request.from, to: request.to });
+    const eventRows = await withScores(
+      store,
+      await store.rows<SummaryRow>(
+        `SELECT ${EVENT_ONLY_COLUMNS} FROM events e ${list.sql} ORDER BY e.time, e.event_id LIMIT ${eventsUpTo}`,
+        list.params,
+      ),
+      scores,
+    );
+    events = eventRows.map(toSummary);
+  }
+  return {
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    bucketMs,
+    bucketCount: Math.round((end - start) / bucketMs),
+    groupBy: request.groupBy,
+    totalEvents,
+    totals: [...totals.values()].sort((a, b) => a[0] - b[0]),
+    tracks,
+    otherGroups: folded.length,
+    events,
+  };
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+function addTo(into: Map<number, Bucket>, index: number, n: number, errors: number, score: number | null) {
+  const bucket = into.get(index);
+  if (!bucket) into.set(index, [index, n, errors, score]);
+  else {
+    bucket[1] += n;
+    bucket[2] += errors;
+    bucket[3] = maxOf(bucket[3], score);
+  }
+}
+
+function foldOthers(tracks: TimelineTrack[]): TimelineTrack {
+  const merged = new Map<number, Bucket>();
+  let events = 0;
+  let errors = 0;
+  let maxScore: number | null = null;
+  for (const track of tracks) {
+    events += track.events;
+    errors += track.errors;
+    maxScore = maxOf(maxScore, track.maxScore);
+    for (const [index, n, e, s] of track.buckets) addTo(merged, index, n, e, s);
+  }
+  const buckets = [...merged.values()].sort((a, b) => a[0] - b[0]);
+  return { key: "(other)", label: `${tracks.length} other groups`, events, errors, maxScore, buckets };
+}
