@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measures on generated data and prints one JSON document on stdout (progress on stderr),
- * also written to .bench/results.json. Sizes and runs: BENCH_EVENTS (default 1,000,000), BENCH_RUNS (3).
+ * also written to .bench/results.json. Sizes and runs: BENCH_EVENTS (default 1,000,000), BENCH_RUNS (3);
+ * BENCH_ONLY=ingest,query,mcp,web picks sections (default all).
  */
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -8,6 +9,7 @@ import { availableParallelism, cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { generateSample } from "../core/sample/index.ts";
 import { ingestBench } from "./ingest-bench.ts";
+import { mcpBench } from "./mcp-bench.ts";
 import { queryBench } from "./query-bench.ts";
 
 const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -21,6 +23,15 @@ if (!existsSync(join(dataDir, "ground-truth.json"))) {
   await generateSample({ outDir: dataDir, targetEvents: events, days: 30, seed: 7 });
 }
 
+const only = new Set(
+  (process.env.BENCH_ONLY ?? "ingest,query,mcp,web").split(",").map((name) => name.trim()),
+);
+const section = async <T>(name: string, run: () => Promise<T>): Promise<T | "skipped"> => {
+  if (!only.has(name)) return "skipped";
+  process.stderr.write(`== ${name}\n`);
+  return run();
+};
+
 const results = {
   date: new Date().toISOString(),
   machine: {
@@ -30,8 +41,10 @@ const results = {
     memoryGB: Math.round(totalmem() / 2 ** 30),
   },
   data: { dir: dataDir, targetEvents: events },
-  ingest: await ingestBench(dataDir, root, runs),
-  query: await queryBench(dataDir, root),
+  ingest: await section("ingest", () => ingestBench(dataDir, root, runs)),
+  query: await section("query", () => queryBench(dataDir, root)),
+  mcp: await section("mcp", () => mcpBench(dataDir, root)),
+  web: await section("web", async () => (await import("./web-bench.ts")).webBench(dataDir, root)),
 };
 await writeFile(join(root, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

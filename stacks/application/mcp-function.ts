@@ -21,6 +21,17 @@ export function mcpEnvironment(t: Trailcast): Record<string, string> {
 }
 
 /**
+ * DuckDB's native binding stays outside the esbuild bundle and is copied from node_modules as prebuilt
+ * (x86_64 glibc, matching the function's architecture): synth stays offline, no `npm install` at build
+ * time (docs/decisions/030-lambda-duckdb-native-binding.md). `detect-libc` is the loader's one dependency.
+ */
+export const DUCKDB_NATIVE_PACKAGES = [
+  "@duckdb/node-bindings",
+  "@duckdb/node-bindings-linux-x64",
+  "detect-libc",
+];
+
+/**
  * The MCP server as a streaming Lambda behind an IAM-authenticated Function URL. The role comes from the IAM
  * stack and is imported immutable, so nothing here (SST or CDK defaults) can widen its permissions.
  */
@@ -44,7 +55,11 @@ export function createMcpFunction(stack: Stack, t: Trailcast, roleArn: string): 
     logGroup,
     tracing: "disabled",
     // Source maps stay inside the bundle (no upload to the SST bootstrap bucket, no extra custom resource).
-    nodejs: { format: "esm", sourcemap: true },
+    nodejs: { format: "esm", sourcemap: true, esbuild: { external: ["@duckdb/node-bindings"] } },
+    copyFiles: DUCKDB_NATIVE_PACKAGES.map((name) => ({
+      from: `node_modules/${name}`,
+      to: `node_modules/${name}`,
+    })),
     environment: mcpEnvironment(t),
     // No CORS: only the web task calls it, server to server, with SigV4.
     url: { authorizer: "iam", streaming: true, cors: false },

@@ -1,0 +1,141 @@
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { env } from "./env.server.ts";
+import { connectLocalServer } from "./mcp-local.server.ts";
+
+/**
+ * The web app's only door to CloudTrail-derived data: an MCP client. Locally it is connected in-process to
+ * the same MCP server the CLI and Lambda serve (linked in-memory transports); in AWS (`MCP_URL` set) it talks
+ * Streamable HTTP to the Lambda Function URL, every request SigV4-signed for service `lambda`, so the web
+ * task needs no CloudTrail permission at all.
+ */
+export class McpToolError extends Error {
+  constructor(
+    readonly tool: string,
+    message: string,
+  ) {
+    super(`${tool}: ${message}`);
+  }
+}
+
+export interface ToolInfo {
+  name: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+}
+
+let connecting: Promise<Client> | null = null;
+let connectOverride: (() => Promise<Transport>) | null = null;
+
+/** Tests: connect to another server (e.g. one over a small generated store). */
+export function useMcpTransport(factory: () => Promise<Transport>): void {
+  connectOverride = factory;
+  connecting = null;
+}
+
+/** One client per process, connected once at first use (concurrent requests share it). */
+export function mcpClient(): Promise<Client> {
+  connecting ??= connect().catch((error: unknown) => {
+    connecting = null;
+    throw error;
+  });
+  return connecting;
+}
+
+async function connect(): Promise<Client> {
+  const client = new Client({ name: "trailcast-web", version: "0.1.0" });
+  const transport = connectOverride
+    ? await connectOverride()
+    : env.MCP_URL
+      ? remoteTransport(env.MCP_URL)
+      : await connectLocalServer(env.TRAILCAST_STORE);
+  await client.connect(transport);
+  return client;
+}
+
+function remoteTransport(url: string): Transport {
+  const region = env.MCP_REGION ?? env.AWS_REGION ?? "us-east-1";
+  const signer = new SignatureV4({
+    service: "lambda",
+    region,
+    credentials: fromNodeProviderChain(),
+    sha256: Sha256,
+  });
+  const signedFetch = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+    const target = new URL(input);
+    const headers: Record<string, string> = { host: target.host };
+    new Headers(init?.headers).forEach((value, key) => {
+      headers[key] = value;
+    });
+    const body = typeof init?.body === "string" ? init.body : undefined;
+    const signed = await signer.sign({
+      method: init?.method ?? "GET",
+      protocol: target.protocol,
+      hostname: target.hostname,
+      ...(target.port ? { port: Number(target.port) } : {}),
+      path: target.pathname,
+      query: Object.fromEntries(target.searchParams),
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const { host: _host, ...sendHeaders } = signed.headers;
+    return fetch(target, { ...init, headers: sendHeaders });
+  };
+  return new StreamableHTTPClientTransport(new URL(url), { fetch: signedFetch });
+}
+
+export async function listTools(): Promise<ToolInfo[]> {
+  const client = await mcpClient();
+  const { tools } = await client.listTools();
+  return tools.map((tool) => ({
+    name: tool.name,
+    ...(tool.description ? { description: tool.description } : {}),
+    inputSchema: tool.inputSchema as Record<string, unknown>,
+  }));
+}
+
+export interface RawToolResult {
+  ok: boolean;
+  /** structuredContent when the tool returned it, else the parsed (or raw) text. */
+  content: unknown;
+  text: string;
+}
+
+/** Calls a tool and returns its result whether or not the tool reported an error (the agent needs both). */
+export async function callToolRaw(
+  name: string,
+  args: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<RawToolResult> {
+  const client = await mcpClient();
+  const result = await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined);
+  const text = Array.isArray(result.content)
+    ? result.content
+        .map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : ""))
+        .join("\n")
+    : "";
+  let content: unknown = result.structuredContent;
+  if (content === undefined) {
+    try {
+      content = JSON.parse(text);
+    } catch {
+      content = text;
+    }
+  }
+  return { ok: result.isError !== true, content, text };
+}
+
+/** Calls a tool and returns its structured output; a tool-reported error becomes an McpToolError. */
+export async function callTool<T = unknown>(
+  name: string,
+  args: Record<string, unknown> = {},
+  signal?: AbortSignal,
+): Promise<T> {
+  const result = await callToolRaw(name, args, signal);
+  if (!result.ok) throw new McpToolError(name, result.text || "the tool reported an error");
+  return result.content as T;
+}
