@@ -1,35 +1,6 @@
 /** Bumped when the schema changes incompatibly; a store with another version is refused, not corrupted. */
 export const SCHEMA_VERSION = 1;
 
-/** Column order of `events`; the appender writes in exactly this order. */
-export const EVENT_COLUMNS = [
-  "event_id",
-  "time",
-  "action",
-  "service",
-  "event_source",
-  "event_name",
-  "principal_key",
-  "principal_name",
-  "principal_type",
-  "account_id",
-  "role_arn",
-  "session_name",
-  "region",
-  "source_ip",
-  "user_agent",
-  "read_only",
-  "error_code",
-  "error_message",
-  "resources",
-  "access_key_id",
-  "session_key",
-  "event_type",
-  "recipient_account_id",
-  "source_file",
-  "raw",
-] as const;
-
 const EVENT_COLUMN_TYPES = `
   event_id VARCHAR NOT NULL,
   time TIMESTAMP NOT NULL,

@@ -63,7 +63,7 @@ export function stagingLine(event: TrailEvent): string {
   return `{"s":${JSON.stringify(strings)},"t":${event.time},"ro":${event.readOnly},"res":${JSON.stringify(event.resources)},"raw":${singleLine(event.raw)}}`;
 }
 
-/** SQL that reads a staging file into rows shaped like `events` (column order of EVENT_COLUMNS). */
+/** SQL that reads a staging file into rows shaped like `events` (its column order, schema.ts). */
 export function readStagingSql(path: string): string {
   const at = (name: (typeof STRING_FIELDS)[number]) => `s[${STRING_FIELDS.indexOf(name) + 1}]`;
   const quoted = path.replaceAll("'", "''");

@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { IDENTITY_TYPES } from "../../core/event/types.ts";
 import { listPrincipals, MAX_PRINCIPALS_LIMIT } from "../../core/query/principals.ts";
 import { QueryError } from "../../core/query/query-error.ts";
 import { parseTime } from "../../core/query/relative-time.ts";
@@ -12,21 +13,7 @@ export const LIST_PRINCIPALS_MAX_BYTES = 200_000;
 // Schemas are built once: zod schema construction dominated per-request server creation.
 const listPrincipalsInput = {
   ...timeArgs,
-  type: z
-    .enum([
-      "IAMUser",
-      "AssumedRole",
-      "Root",
-      "AWSService",
-      "AWSAccount",
-      "FederatedUser",
-      "IdentityCenterUser",
-      "SAMLUser",
-      "WebIdentityUser",
-      "Unknown",
-    ])
-    .optional()
-    .describe("Only principals of this userIdentity type"),
+  type: z.enum(IDENTITY_TYPES).optional().describe("Only principals of this userIdentity type"),
   search: z
     .string()
     .min(1)
