@@ -18,8 +18,9 @@ export class ChunkLoader {
   constructor(
     private readonly db: DuckDBConnection,
     scratchDir: string,
+    name = "chunk",
   ) {
-    this.file = join(scratchDir, "chunk.ndjson");
+    this.file = join(scratchDir, `${name}.ndjson`);
   }
 
   get lines(): number {
@@ -55,7 +56,7 @@ export class ChunkLoader {
     const all = (await readFile(this.file, "utf8")).split("\n").filter((line) => line.length > 0);
     const refused: Skip[] = [];
     let added = 0;
-    const part = join(this.file, "..", "part.ndjson");
+    const part = `${this.file}.part`;
     const bisect = async (lines: string[]): Promise<void> => {
       if (lines.length === 0) return;
       await writeFile(part, `${lines.join("\n")}\n`);

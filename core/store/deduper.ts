@@ -1,4 +1,4 @@
-import { LIST, listValue, VARCHAR } from "@duckdb/node-api";
+import { type DuckDBConnection, LIST, listValue, VARCHAR } from "@duckdb/node-api";
 import type { TrailStore } from "./trail-store.ts";
 
 export type DuplicateKind = "stored" | "repeated";
@@ -11,13 +11,18 @@ export class Deduper {
   private readonly seen = new Set<string>();
 
   private constructor(
-    private readonly store: TrailStore,
+    /** Its own connection: lookups run while the ingest connection commits a chunk. */
+    private readonly connection: DuckDBConnection,
     private readonly storeHasEvents: boolean,
   ) {}
 
   static async create(store: TrailStore): Promise<Deduper> {
     const [row] = await store.rows<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM events) AS any");
-    return new Deduper(store, Boolean(row?.any));
+    return new Deduper(await store.connect(), Boolean(row?.any));
+  }
+
+  close(): void {
+    this.connection.closeSync();
   }
 
   /** For each ID, null when it is new (and now remembered), else why it is a duplicate. */
@@ -33,11 +38,11 @@ export class Deduper {
 
   private async storedAmong(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.store.rows<{ event_id: string }>(
+    const reader = await this.connection.runAndReadAll(
       "SELECT event_id FROM events WHERE event_id IN (SELECT unnest($1))",
       [listValue(ids)],
       [LIST(VARCHAR)],
     );
-    return new Set(rows.map((row) => row.event_id));
+    return new Set(reader.getColumnsJS()[0] as string[]);
   }
 }

@@ -81,17 +81,26 @@ export async function ingest(
   };
 
   const scratch = await mkdtemp(join(tmpdir(), "trailcast-ingest-"));
-  const loader = new ChunkLoader(db, scratch);
+  // Two scratch chunks: one is loaded by DuckDB (off the JS thread) while the next fills from the decoders.
+  const loaders = [new ChunkLoader(db, scratch, "a"), new ChunkLoader(db, scratch, "b")] as const;
+  let loader: ChunkLoader = loaders[0];
+  let committing: Promise<void> | null = null;
   const deduper = await Deduper.create(store);
   let chunk: Chunk = { skips: [], completed: [], startedAt: Date.now() };
   let lastProgress: SourceProgress = { done: 0, total: null, unit: "files" };
 
   const commitChunk = async () => {
-    lap("source");
-    const added = await loadChunk(store, loader, runId, source.name, chunk, report);
-    report.eventsAdded += added;
+    const full = loader;
+    const data = chunk;
+    loader = full === loaders[0] ? loaders[1] : loaders[0];
     chunk = { skips: [], completed: [], startedAt: Date.now() };
+    lap("source");
+    // One commit at a time on the connection; this also guarantees the loader now filling was loaded.
+    await committing;
     lap("load");
+    committing = loadChunk(store, full, runId, source.name, data, report).then((added) => {
+      report.eventsAdded += added;
+    });
   };
 
   try {
@@ -109,10 +118,15 @@ export async function ingest(
       lap("source");
       report.inputs += batch.inputs ?? 0;
       report.unchangedInputs += batch.unchanged ?? 0;
-      for (const part of stagedParts(batch)) {
+      const parts = stagedParts(batch);
+      // One store lookup per batch, not per file.
+      const kinds = await deduper.classify(parts.flatMap((part) => part.ids));
+      let offset = 0;
+      for (const part of parts) {
+        const partKinds = kinds.slice(offset, offset + part.ids.length);
+        offset += part.ids.length;
         report.eventsRead += part.ids.length;
-        const kinds = await deduper.classify(part.ids);
-        if (kinds.every((kind) => kind === null)) {
+        if (partKinds.every((kind) => kind === null)) {
           await loader.append(part.text, part.ids.length);
           continue;
         }
@@ -120,7 +134,7 @@ export async function ingest(
         const lines = part.text.split("\n");
         let kept = "";
         let keptLines = 0;
-        kinds.forEach((kind, i) => {
+        partKinds.forEach((kind, i) => {
           if (kind === null) {
             kept += `${lines[i]}\n`;
             keptLines++;
@@ -136,8 +150,12 @@ export async function ingest(
       options.onProgress?.({ ...lastProgress, eventsAdded: report.eventsAdded });
     }
     await commitChunk();
+    await committing;
   } finally {
-    await loader.reset();
+    // (assigned inside commitChunk, which TypeScript's flow analysis does not follow)
+    await (committing as Promise<void> | null)?.catch(() => undefined);
+    for (const each of loaders) await each.reset();
+    deduper.close();
     await rm(scratch, { recursive: true, force: true });
   }
   report.durationMs = Date.now() - started;

@@ -88,6 +88,11 @@ export class TrailStore {
     return reader.getRowObjectsJS().map(toPlainRow) as T[];
   }
 
+  /** Another connection to the same database, for work that runs while this one is busy (an ingest commit). */
+  connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
