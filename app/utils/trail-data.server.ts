@@ -80,7 +80,13 @@ export function toRow(e: EventSummary): EventRow {
   };
 }
 
-function toPrincipal(p: CorePrincipal): PrincipalSummary {
+/** The summary fields shared by a list_principals row and a get_principal_profile result. */
+type SummaryFields = Pick<
+  CorePrincipal,
+  "principal" | "name" | "type" | "events" | "errors" | "firstSeen" | "lastSeen" | "maxScore" | "anomalies"
+>;
+
+function toPrincipal(p: SummaryFields): PrincipalSummary {
   return {
     key: p.principal,
     name: p.name,
@@ -138,15 +144,7 @@ export async function sparklines(from: number, to: number, buckets = 40): Promis
 export async function principalProfile(principal: string): Promise<PrincipalProfile> {
   const p = await callTool<CoreProfile>("get_principal_profile", { principal });
   return {
-    key: p.principal,
-    name: p.name,
-    type: p.type,
-    events: p.events,
-    errors: p.errors,
-    first: ms(p.firstSeen),
-    last: ms(p.lastSeen),
-    maxScore: p.maxScore,
-    anomalies: p.anomalies,
+    ...toPrincipal(p),
     accountId: p.accountId,
     roleArn: p.roleArn,
     topActionCounts: p.topActions.map((c) => ({ action: c.value, count: c.events })),
