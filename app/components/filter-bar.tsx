@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { type ViewState, writeViewState } from "../utils/view-state.ts";
+import { ApplyButton } from "./apply-button.tsx";
 
 /** Filters and grouping as a GET form: submitting writes them into the URL (shareable, back button works). */
 export function FilterBar({
@@ -94,12 +95,7 @@ export function FilterBar({
         <input type="checkbox" name="errors" value="1" defaultChecked={filters.errorsOnly} />
         <span>Errors only</span>
       </label>
-      <button
-        type="submit"
-        className="rounded bg-slate-800 px-3 py-1 text-white dark:bg-slate-200 dark:text-slate-900"
-      >
-        Apply
-      </button>
+      <ApplyButton />
       <span className="ml-auto flex gap-2 text-xs">
         <a className="underline" href={`/export/events.jsonl?${exportParams.toString()}`} download>
           Export JSON Lines

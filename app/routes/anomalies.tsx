@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { ApplyButton } from "../components/apply-button.tsx";
 import { GeneralErrorBoundary, invariantResponse } from "../components/error-boundary.tsx";
 import { listAnomalies } from "../utils/trail-data.server.ts";
 import type { Anomaly } from "../utils/trail-types.ts";
@@ -70,12 +71,7 @@ export default function AnomaliesPage() {
         <label className="flex items-center gap-1">
           <input type="checkbox" name="starred" value="1" defaultChecked={data.starredOnly} /> Starred only
         </label>
-        <button
-          type="submit"
-          className="rounded bg-slate-800 px-3 py-1 text-white dark:bg-slate-200 dark:text-slate-900"
-        >
-          Apply
-        </button>
+        <ApplyButton />
       </Form>
       {data.anomalies.length === 0 ? <p role="status">No anomalies at or above this score.</p> : null}
       <ol className="space-y-3" aria-label="Anomalies, highest score first">

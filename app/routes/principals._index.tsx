@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ApplyButton } from "../components/apply-button.tsx";
 import { Sparkline } from "../components/charts.tsx";
 import { GeneralErrorBoundary } from "../components/error-boundary.tsx";
 import { dataStatus, listPrincipals, sparklines } from "../utils/trail-data.server.ts";
@@ -50,12 +51,7 @@ export default function PrincipalsPage() {
             <option value="errors">errors</option>
           </select>
         </label>
-        <button
-          type="submit"
-          className="rounded bg-slate-800 px-3 py-1 text-white dark:bg-slate-200 dark:text-slate-900"
-        >
-          Apply
-        </button>
+        <ApplyButton />
       </Form>
       <table className="w-full text-sm">
         <thead className="text-left text-xs text-slate-500">
