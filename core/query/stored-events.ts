@@ -1,11 +1,10 @@
-import { DuckDBTimestampValue, type DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBValue } from "@duckdb/node-api";
 import type { IdentityType, TrailEvent } from "../event/types.ts";
+import { timestampParam } from "../store/query-events.ts";
 import type { TrailStore } from "../store/trail-store.ts";
 
-/** A bound TIMESTAMP parameter (DuckDB keeps microseconds); comparisons on `time` keep zone-map pruning. */
-export function timestampParam(ms: number): DuckDBTimestampValue {
-  return new DuckDBTimestampValue(BigInt(Math.trunc(ms)) * 1000n);
-}
+// One definition of the bound timestamp, in the store; re-exported for the query modules that import it here.
+export { timestampParam };
 
 /** Columns that rebuild a TrailEvent (everything the model reads; `raw` only when asked for). */
 const MODEL_COLUMNS = `event_id, epoch_ms(time) AS time_ms, action, event_source, event_name, principal_key,

@@ -25,7 +25,10 @@ export interface EventRow {
   errorCode: string | null;
 }
 
-const timestamp = (ms: number) => new DuckDBTimestampValue(BigInt(Math.trunc(ms)) * 1000n);
+/** A bound TIMESTAMP parameter (DuckDB keeps microseconds); comparisons on `time` keep zone-map pruning. */
+export function timestampParam(ms: number): DuckDBTimestampValue {
+  return new DuckDBTimestampValue(BigInt(Math.trunc(ms)) * 1000n);
+}
 
 /** Builds the WHERE clause for a filter; every value is a bound parameter, never spliced into SQL. */
 export function whereClause(filter: EventFilter): { sql: string; params: DuckDBValue[] } {
@@ -35,8 +38,8 @@ export function whereClause(filter: EventFilter): { sql: string; params: DuckDBV
     params.push(value);
     clauses.push(sql.replace("?", `$${params.length}`));
   };
-  if (filter.from !== undefined) add("time >= ?", timestamp(filter.from));
-  if (filter.to !== undefined) add("time < ?", timestamp(filter.to));
+  if (filter.from !== undefined) add("time >= ?", timestampParam(filter.from));
+  if (filter.to !== undefined) add("time < ?", timestampParam(filter.to));
   if (filter.principal !== undefined) add("principal_key = ?", filter.principal);
   if (filter.action !== undefined) add("action = ?", filter.action);
   if (filter.errorsOnly) clauses.push("error_code IS NOT NULL");
