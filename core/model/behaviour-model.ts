@@ -2,6 +2,7 @@ import type { Principal, TrailEvent } from "../event/types.ts";
 import { type ActionDistribution, topActions } from "./distribution.ts";
 import { Interner } from "./intern.ts";
 import { NoveltyTracker, type Owners } from "./novelty.ts";
+import type { OnlineTuner } from "./online-tuning.ts";
 import { RateTracker } from "./rates.ts";
 import { SequenceModel } from "./sequence-model.ts";
 import type { SessionState } from "./session-context.ts";
@@ -68,6 +69,8 @@ export class BehaviourModel {
   /** Evidence (bits) that maps to anomaly score 0.5: the 99th percentile of held-out training evidence. */
   anomalyScaleBits = 16;
   fitInfo: FitInfo | null = null;
+  /** Keeps smoothing fitted on the stream's own recent predictions; set by fitModel once fitting is done. */
+  tuner: OnlineTuner | null = null;
   private readonly tokenScratch = new Int32Array(6);
   private readonly ownerScratch: [number, number, number] = [0, 0, 0];
   private readonly serviceTokens: number[] = [];
@@ -166,6 +169,13 @@ export class BehaviourModel {
         : sequence.principalId(event.principal);
     const peerId = sequence.peerOf[principalId] as number;
     const action = knownAction >= 0 ? knownAction : sequence.actionIdOf(event);
+    const { tuner } = this;
+    if (tuner?.takeSample()) {
+      const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
+      sequence.nodeStats(query, action, tuner.buffer, tuner.offset);
+      tuner.record();
+      sequence.params = tuner.maybeRefit(sequence.params);
+    }
     const p = sequence.observe(event, principalId, action);
     this.surprise.observe(principalId, -Math.log2(p));
     this.timing.observe(principalId, peerId, event.time);

@@ -3,6 +3,7 @@ import { scoreEvent, strongestOwnReason } from "./anomaly.ts";
 import { BehaviourModel } from "./behaviour-model.ts";
 import { type CalibrationRecord, calibrationRecord, fitTemperature } from "./calibration.ts";
 import { fitSmoothing } from "./hyperparams.ts";
+import { OnlineTuner } from "./online-tuning.ts";
 import { type ActionProfile, clusterPeers } from "./peer-groups.ts";
 import { SequenceModel } from "./sequence-model.ts";
 import { chronological } from "./sessions.ts";
@@ -86,6 +87,8 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
   }
   sequence.temperature = fitTemperature(records);
   model.anomalyScaleBits = anomalyScale(evidence);
+  // From here on, every event the model learns keeps its smoothing fitted (see online-tuning.ts).
+  model.tuner = OnlineTuner.seeded(stats, recorded, strideA);
   model.fitInfo = {
     events: n,
     heldOutForSmoothing: recorded,

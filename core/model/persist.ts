@@ -6,6 +6,7 @@ import { BehaviourModel, type FitInfo, type SessionPeak } from "./behaviour-mode
 import { ContextTrie } from "./context-trie.ts";
 import { Interner } from "./intern.ts";
 import { NoveltyTracker } from "./novelty.ts";
+import { OnlineTuner } from "./online-tuning.ts";
 import { type RatesSnapshot, RateTracker } from "./rates.ts";
 import { SequenceModel } from "./sequence-model.ts";
 import type { SessionState } from "./session-context.ts";
@@ -15,16 +16,20 @@ import { ActivityProfiles } from "./timing.ts";
 /** Default location, next to the default store (.trailcast/trailcast.duckdb). */
 export const DEFAULT_MODEL_PATH = ".trailcast/model.json.gz";
 const FORMAT = "trailcast-model";
-const VERSION = 1;
+const VERSION = 2;
 
 export class ModelFileError extends Error {}
 
-type Typed = Int32Array;
+type Typed = Int32Array | Float64Array;
 const encode = (array: Typed) =>
   Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString("base64");
 function decodeInt32(text: string): Int32Array {
   const bytes = Buffer.from(text, "base64");
   return new Int32Array(new Uint8Array(bytes).buffer);
+}
+function decodeFloat64(text: string): Float64Array {
+  const bytes = Buffer.from(text, "base64");
+  return new Float64Array(new Uint8Array(bytes).buffer);
 }
 
 const sessionsOf = (map: Map<number, SessionState>) =>
@@ -86,6 +91,9 @@ export function serializeModel(model: BehaviourModel): Record<string, unknown> {
     accounts: model.accounts.toJSON(),
     peaks: [...model.peaks],
     anomalyScaleBits: model.anomalyScaleBits,
+    tuner: model.tuner
+      ? { ...model.tuner.snapshot(), samples: encode(model.tuner.snapshot().samples) }
+      : null,
     fitInfo: model.fitInfo,
     eventsSeen: model.eventsSeen,
   };
@@ -154,6 +162,7 @@ export function deserializeModel(data: unknown, source = "model"): BehaviourMode
   });
   for (const [id, peak] of d.peaks as Array<[number, SessionPeak]>) model.peaks.set(id, peak);
   model.anomalyScaleBits = d.anomalyScaleBits;
+  if (d.tuner) model.tuner = OnlineTuner.restore({ ...d.tuner, samples: decodeFloat64(d.tuner.samples) });
   model.fitInfo = d.fitInfo as FitInfo | null;
   model.eventsSeen = d.eventsSeen;
   return model;

@@ -89,4 +89,35 @@ describe("SequenceModel", () => {
     const dist = model.distribution({ principal: who, time: START + 1000 });
     expect(model.actions.nameOf(topActions(dist, 1)[0]?.id ?? -1)).toBe("s3:GetObject");
   });
+
+  it("keeps the action context across a credential change within a session", () => {
+    // Every call under fresh temporary credentials (a tool that assumes a role per call): A is always
+    // followed by B and C by D. Were a new credential a new session, every call would look like a start.
+    const model = new SequenceModel();
+    const who = principalFor("deployer", "arn:aws:iam::111122223333:role/deployer");
+    let key = 0;
+    let time = START;
+    const call = (action: string) => {
+      key += 1;
+      time += 2000;
+      model.observe(eventOf(who, action, time, { sessionKey: `ASIA${key}` }));
+    };
+    for (let i = 0; i < 10; i++)
+      for (const action of ["ec2:DescribeA", "ec2:DescribeB", "s3:GetC", "s3:GetD"]) call(action);
+    call("ec2:DescribeA");
+    const [top] = topActions(
+      model.distribution({ principal: who, time: time + 2000, sessionKey: "ASIA-next" }),
+      1,
+    );
+    expect(model.actions.nameOf(top?.id ?? -1)).toBe("ec2:DescribeB");
+  });
+
+  it("answers from a model fitted on nothing: no predictions, all mass unseen", () => {
+    const model = fitModel([]);
+    const who = principalFor("nobody");
+    expect(model.predictNext(who, 5)).toEqual([]);
+    const dist = model.distribution(who, START);
+    expect(dist.probs.length).toBe(0);
+    expect(dist.unseenMass).toBeCloseTo(1, 12);
+  });
 });

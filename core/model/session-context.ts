@@ -29,6 +29,9 @@ export function sideCode(event: Pick<TrailEvent, "errorCode" | "readOnly" | "use
 /** Decorations: 12 time-of-day buckets for a session's first action, else the previous call's side code. */
 export const TIME_DECORATIONS = 12;
 
+/** Decoration of the first call under new credentials within a session (beyond every side code). */
+export const CREDENTIAL_CHANGE = 1 << 16;
+
 export type ContextMode = "continue" | "fresh" | "late";
 
 export interface ResolvedContext {
@@ -50,12 +53,16 @@ export function resolveContextInto(
     return out;
   }
   const key = sessionKey ?? null;
-  const fresh =
-    !state ||
-    time - state.lastTime > idleGapMs ||
-    (state.lastSessionKey !== null && key !== null && state.lastSessionKey !== key);
+  const fresh = !state || time - state.lastTime > idleGapMs;
+  const newCredential =
+    !fresh && state.lastSessionKey !== null && key !== null && state.lastSessionKey !== key;
   out.mode = fresh ? "fresh" : "continue";
-  out.decoration = fresh || !state ? timeOfDayBucket(time) : TIME_DECORATIONS + state.lastSide;
+  out.decoration =
+    fresh || !state
+      ? timeOfDayBucket(time)
+      : newCredential
+        ? CREDENTIAL_CHANGE
+        : TIME_DECORATIONS + state.lastSide;
   return out;
 }
 

@@ -98,7 +98,8 @@ export class DenseBuffers {
   size = 0;
 
   ensure(size: number): void {
-    if (size <= this.size) return;
+    // An empty vocabulary (a model that has seen nothing) still needs the buffers once.
+    if (size <= this.size && this.vectors.length > 0) return;
     const capacity = Math.max(64, size * 2);
     this.vectors = Array.from({ length: KINDS }, () => new Float64Array(capacity));
     this.size = capacity;
