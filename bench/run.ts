@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: measures on generated data and prints one JSON document on stdout (progress on stderr),
  * also written to .bench/results.json. Sizes and runs: BENCH_EVENTS (default 1,000,000), BENCH_RUNS (3);
- * BENCH_ONLY=ingest,query,mcp,web picks sections (default all).
+ * BENCH_ONLY=ingest,query,model,mcp,web picks sections (default all).
  */
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { readEvents } from "../core/ingest/read-events.ts";
+import { benchModel } from "../core/model/bench.ts";
 import { generateSample } from "../core/sample/index.ts";
 import { ingestBench } from "./ingest-bench.ts";
 import { mcpBench } from "./mcp-bench.ts";
@@ -24,7 +26,7 @@ if (!existsSync(join(dataDir, "ground-truth.json"))) {
 }
 
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "ingest,query,mcp,web").split(",").map((name) => name.trim()),
+  (process.env.BENCH_ONLY ?? "ingest,query,model,mcp,web").split(",").map((name) => name.trim()),
 );
 const section = async <T>(name: string, run: () => Promise<T>): Promise<T | "skipped"> => {
   if (!only.has(name)) return "skipped";
@@ -43,6 +45,12 @@ const results = {
   data: { dir: dataDir, targetEvents: events },
   ingest: await section("ingest", () => ingestBench(dataDir, root, runs)),
   query: await section("query", () => queryBench(dataDir, root)),
+  // Behaviour model: fit time (target < 5 s for 1M) and prediction latency (target p99 < 2 ms), on seeded
+  // synthetic events and on the generated sample's own events.
+  model: await section("model", async () => ({
+    synthetic: benchModel({ count: events }),
+    sample: benchModel({ events: (await readEvents([join(dataDir, "AWSLogs")])).events }),
+  })),
   mcp: await section("mcp", () => mcpBench(dataDir, root)),
   web: await section("web", async () => (await import("./web-bench.ts")).webBench(dataDir, root)),
 };

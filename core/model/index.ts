@@ -10,6 +10,7 @@ export { BehaviourModel, type FitInfo, type Prediction } from "./behaviour-model
 export { benchModel, type ModelBench } from "./bench.ts";
 export { type ActionDistribution, probabilityOf, topActions } from "./distribution.ts";
 export { type FitOptions, fitModel, updateModel } from "./fit.ts";
+export { OnlineTuner } from "./online-tuning.ts";
 export {
   DEFAULT_MODEL_PATH,
   deserializeModel,
@@ -19,4 +20,5 @@ export {
   serializeModel,
 } from "./persist.ts";
 export { SENSITIVE_APIS, type SensitiveApi, sensitiveApiOf } from "./sensitive-apis.ts";
+export { SequenceModel } from "./sequence-model.ts";
 export { chronological, DEFAULT_IDLE_GAP_MS, type Session, sessionize } from "./sessions.ts";
