@@ -5,8 +5,13 @@ import { KINDS, type SmoothingParams } from "./smoothing.ts";
 const WIDTH = KINDS * 3;
 /** Most recent held-out predictions kept: enough to tune every node, recent enough to follow drift. */
 export const DEFAULT_TUNING_CAPACITY = 5000;
-/** Refit once the held-out set has grown (or turned over) by this share since the last refit. */
+/**
+ * Refit once the predictions recorded since the last refit reach this share of all recorded so far:
+ * geometric spacing, so a long steady stream costs O(log n) refits while a short one adapts quickly.
+ */
 const REFIT_GROWTH = 0.25;
+/** Coordinate-descent sweeps per refit: warm-started from the current values, one is enough. */
+const REFIT_SWEEPS = 1;
 const MIN_NEW_SAMPLES = 8;
 
 export interface TunerSnapshot {
@@ -17,14 +22,16 @@ export interface TunerSnapshot {
   phase: number;
   sinceRefit: number;
   refits: number;
+  seen: number;
   samples: Float64Array;
 }
 
 /**
  * Keeps the smoothing hyperparameters fitted while the model learns online (prequential empirical Bayes).
  * Every `stride`-th observed event is first predicted from what the model knew before it, as in fitting;
- * its lattice statistics join a ring of the most recent held-out predictions, and once that set has grown
- * by a quarter the discounts, strengths and mixes are re-fitted on it by the same coordinate descent.
+ * its lattice statistics join a ring of the most recent held-out predictions, and once a quarter more
+ * predictions have been recorded the discounts, strengths and mixes are re-fitted on the ring by the same
+ * coordinate descent.
  * Counting does not depend on the hyperparameters, so old statistics stay valid under new ones.
  *
  * Why: hyperparameters fitted at training time only know the training regime. A stream that starts
@@ -43,6 +50,8 @@ export class OnlineTuner {
   /** Observed events since the last sampled one. */
   private phase = 0;
   private sinceRefit = 0;
+  /** Predictions recorded in all (the fit's included), beyond the ring's capacity. */
+  private seen = 0;
   refits = 0;
 
   constructor(stride: number, capacity = DEFAULT_TUNING_CAPACITY) {
@@ -57,6 +66,7 @@ export class OnlineTuner {
     const keep = Math.min(count, tuner.capacity);
     tuner.samples.set(stats.subarray((count - keep) * WIDTH, count * WIDTH));
     tuner.count = keep;
+    tuner.seen = count;
     tuner.next = keep % tuner.capacity;
     return tuner;
   }
@@ -82,15 +92,16 @@ export class OnlineTuner {
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.capacity, this.count + 1);
     this.sinceRefit += 1;
+    this.seen += 1;
   }
 
   /** Re-fits `current` when enough new evidence has arrived; returns the parameters to use. */
   maybeRefit(current: SmoothingParams): SmoothingParams {
     if (this.count < MIN_HELD_OUT_FOR_TUNING) return current;
-    if (this.sinceRefit < Math.max(MIN_NEW_SAMPLES, this.count * REFIT_GROWTH)) return current;
+    if (this.sinceRefit < Math.max(MIN_NEW_SAMPLES, this.seen * REFIT_GROWTH)) return current;
     this.sinceRefit = 0;
     this.refits += 1;
-    return fitSmoothing(current, this.samples, this.count).params;
+    return fitSmoothing(current, this.samples, this.count, REFIT_SWEEPS).params;
   }
 
   snapshot(): TunerSnapshot {
@@ -102,6 +113,7 @@ export class OnlineTuner {
       phase: this.phase,
       sinceRefit: this.sinceRefit,
       refits: this.refits,
+      seen: this.seen,
       samples: this.samples.slice(0, this.count * WIDTH),
     };
   }
@@ -114,6 +126,7 @@ export class OnlineTuner {
     tuner.phase = snapshot.phase;
     tuner.sinceRefit = snapshot.sinceRefit;
     tuner.refits = snapshot.refits;
+    tuner.seen = snapshot.seen;
     return tuner;
   }
 }
