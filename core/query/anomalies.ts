@@ -11,7 +11,7 @@ import {
   toSummary,
 } from "./event-summary.ts";
 import type { ReasonView } from "./model-service.ts";
-import { QueryError } from "./query-error.ts";
+import { scoresMissing } from "./query-error.ts";
 import { timestampParam } from "./stored-events.ts";
 
 export const MAX_ANOMALIES_LIMIT = 100;
@@ -45,12 +45,6 @@ export function parseReasons(text: string, limit = Number.POSITIVE_INFINITY): Re
   return reasons
     .slice(0, limit)
     .map((reason) => ({ kind: reason.kind, detail: clip(reason.detail, 400), bits: round(reason.bits, 2) }));
-}
-
-export function scoresMissing(): QueryError {
-  return new QueryError(
-    "anomaly scores are not available: the store is open read-only and was never scored; run any tool once against a writable store (trailcast mcp without another process holding the store)",
-  );
 }
 
 /** Events ranked by anomaly score (highest first) with their reasons, offset-paged. */

@@ -3,7 +3,7 @@ import { serviceOf } from "../event/normalize.ts";
 import type { TrailEvent } from "../event/types.ts";
 import type { TrailStore } from "../store/trail-store.ts";
 import { BehaviourService, type EventScore, SCORING_VERSION } from "./model-service.ts";
-import { allStoredEvents, storedEvents, timestampParam } from "./stored-events.ts";
+import { allStoredEvents, timestampParam } from "./stored-events.ts";
 
 /**
  * Anomaly scores of stored events, persisted beside the events in the same DuckDB file. Each event is
@@ -49,10 +49,6 @@ export async function scoresAreCurrent(store: TrailStore): Promise<boolean> {
   return state?.value === (await storeSignature(store));
 }
 
-async function firstEvents(store: TrailStore, total: number): Promise<TrailEvent[]> {
-  return storedEvents(store, "", [], { limit: BehaviourService.tuningEvents(total) });
-}
-
 /**
  * Walks every stored event through a freshly tuned model. With `persist` (a writable store) each event is
  * scored before it is learned and the scores replace the table; without, events are only learned (to
@@ -66,7 +62,18 @@ export async function walkStore(
   const signature = await storeSignature(store);
   const [count] = await store.rows<{ n: number }>("SELECT count(*) AS n FROM events");
   const total = count?.n ?? 0;
-  const service = BehaviourService.tunedOn(await firstEvents(store, total), total);
+  // The tuning events are the walk's first pages: read once, kept until the walk has passed them.
+  const pages = allStoredEvents(store)[Symbol.asyncIterator]();
+  const head: TrailEvent[][] = [];
+  let buffered = 0;
+  const tuningCount = BehaviourService.tuningEvents(total);
+  while (buffered < tuningCount) {
+    const page = await pages.next();
+    if (page.done) break;
+    head.push(page.value);
+    buffered += page.value.length;
+  }
+  const service = BehaviourService.tunedOn(head.flat().slice(0, tuningCount), total);
   const db = store.connection;
   if (options.persist) {
     // The table's layout may have changed with TABLE_VERSION: it only holds derived data, so start afresh.
@@ -75,16 +82,15 @@ export async function walkStore(
     await db.run("BEGIN TRANSACTION");
   }
   const appender = options.persist ? await db.createAppender("event_scores") : null;
-  try {
-    for await (const page of allStoredEvents(store)) {
-      for (const event of page) {
-        if (!appender) {
-          service.learn(event);
-          continue;
-        }
-        appendScore(appender, event, service.scoreThenLearn(event));
-      }
+  const walk = (page: TrailEvent[]) => {
+    for (const event of page) {
+      if (!appender) service.learn(event);
+      else appendScore(appender, event, service.scoreThenLearn(event));
     }
+  };
+  try {
+    for (let page = head.shift(); page; page = head.shift()) walk(page);
+    for (let page = await pages.next(); !page.done; page = await pages.next()) walk(page.value);
     if (appender) {
       appender.closeSync();
       const modelFile = modelPathOf(store);
@@ -110,6 +116,9 @@ export async function walkStore(
   } catch (error) {
     if (options.persist) await db.run("ROLLBACK");
     throw error;
+  } finally {
+    // Closes the page reader's connection when the walk stops early.
+    await pages.return(undefined);
   }
   return {
     service,

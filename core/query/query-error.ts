@@ -5,3 +5,10 @@
 export class QueryError extends Error {
   override readonly name = "QueryError";
 }
+
+/** Score filters and rankings on a store whose anomaly scores were never computed. */
+export function scoresMissing(): QueryError {
+  return new QueryError(
+    "anomaly scores are not available: the store is open read-only and was never scored; run any tool once against a writable store (trailcast mcp without another process holding the store)",
+  );
+}

@@ -1,7 +1,6 @@
 import type { DuckDBValue } from "@duckdb/node-api";
 import type { IdentityType, TrailEvent } from "../event/types.ts";
-import { timestampParam } from "../store/query-events.ts";
-import type { TrailStore } from "../store/trail-store.ts";
+import { rowObjects, type TrailStore, timestampParam } from "../store/trail-store.ts";
 
 // One definition of the bound timestamp, in the store; re-exported for the query modules that import it here.
 export { timestampParam };
@@ -82,25 +81,56 @@ export async function storedEvents(
   return rows.map(toTrailEvent);
 }
 
+/** Consecutive [from, to) epoch-ms ranges of whole minutes, each holding about `pageSize` events. */
+async function timePages(store: TrailStore, pageSize: number): Promise<Array<[number, number]>> {
+  const minutes = await store.rows<{ m: number; n: number }>(
+    "SELECT epoch_ms(time_bucket(INTERVAL 1 minute, time)) AS m, count(*) AS n FROM events GROUP BY 1 ORDER BY 1",
+  );
+  const pages: Array<[number, number]> = [];
+  let from: number | null = null;
+  let events = 0;
+  for (const { m, n } of minutes) {
+    if (from !== null && events + n > pageSize) {
+      pages.push([from, m]);
+      from = null;
+      events = 0;
+    }
+    from ??= m;
+    events += n;
+  }
+  const last = minutes[minutes.length - 1];
+  if (from !== null && last) pages.push([from, last.m + 60_000]);
+  return pages;
+}
+
 /**
- * Every stored event in time order, streamed in pages so the caller never holds more than one page of rows
- * and its own state (the model walk holds TrailEvents without `raw`, about 1 KB each).
+ * Every stored event in (time, eventID) order, in pages of whole minutes (about `pageSize` events, so the
+ * caller holds one or two pages of rows plus its own state; the model walk holds TrailEvents without `raw`,
+ * about 1 KB each). Pages are time ranges rather than keyset LIMIT queries, so each one reads only its own
+ * row groups of the time-sorted table; the next page is queried on a second connection while the caller
+ * works on the current one (DuckDB runs it on its own threads).
  */
 export async function* allStoredEvents(store: TrailStore, pageSize = 50_000): AsyncGenerator<TrailEvent[]> {
-  let after: [number, string] | null = null;
-  for (;;) {
-    const page: TrailEvent[] = after
-      ? await storedEvents(
-          store,
-          "WHERE time >= $1 AND (time > $1 OR event_id > $2)",
-          [timestampParam(after[0]), after[1]],
-          { limit: pageSize },
-        )
-      : await storedEvents(store, "", [], { limit: pageSize });
-    if (page.length === 0) return;
-    yield page;
-    const last = page[page.length - 1] as TrailEvent;
-    after = [last.time, last.eventId];
-    if (page.length < pageSize) return;
+  const pages = await timePages(store, pageSize);
+  const reader = await store.connect();
+  const fetchPage = async ([from, to]: [number, number]) =>
+    rowObjects<EventRecordRow>(
+      await reader.runAndReadAll(
+        `SELECT ${MODEL_COLUMNS} FROM events WHERE time >= $1 AND time < $2 ORDER BY time, event_id`,
+        [timestampParam(from), timestampParam(to)],
+      ),
+    ).map(toTrailEvent);
+  let next: Promise<TrailEvent[]> | null = null;
+  try {
+    for (let i = 0; i < pages.length; i++) {
+      const page: TrailEvent[] = await (next ?? fetchPage(pages[i] as [number, number]));
+      next = i + 1 < pages.length ? fetchPage(pages[i + 1] as [number, number]) : null;
+      // Settled later (or dropped when the caller stops early): never an unhandled rejection.
+      next?.catch(() => undefined);
+      yield page;
+    }
+  } finally {
+    await next?.catch(() => undefined);
+    reader.closeSync();
   }
 }

@@ -1,5 +1,5 @@
 import type { TrailStore } from "../store/trail-store.ts";
-import { type EventQueryFilter, eventWhere, scoresTableSuffices } from "./event-filter.ts";
+import { type EventQueryFilter, eventWhere, needsScores, scoresTableSuffices } from "./event-filter.ts";
 import {
   clip,
   EVENT_ONLY_COLUMNS,
@@ -9,7 +9,7 @@ import {
   toSummary,
   withScores,
 } from "./event-summary.ts";
-import { QueryError } from "./query-error.ts";
+import { QueryError, scoresMissing } from "./query-error.ts";
 import { timestampParam } from "./stored-events.ts";
 
 export type TimelineGroupBy = "principal" | "service" | "action";
@@ -133,6 +133,7 @@ export async function timeline(
   labelOf: (groupBy: TimelineGroupBy, key: string) => string = (_, key) => key,
 ): Promise<Timeline> {
   if (!(request.from < request.to)) throw new QueryError("start must be before end");
+  if (needsScores(request.filter) && !scores) throw scoresMissing();
   const buckets = Math.min(MAX_BUCKETS, Math.max(1, Math.trunc(request.buckets)));
   const bucketMs = bucketWidth(request.to - request.from, buckets);
   const start = Math.floor(request.from / bucketMs) * bucketMs;
@@ -172,10 +173,15 @@ export async function timeline(
   let events: EventSummary[] | null = null;
   if (totalEvents <= eventsUpTo) {
     const list = eventWhere({ ...request.filter, from: request.from, to: request.to });
+    // A score filter reads the window's scores (alias s, as eventWhere expects).
+    const join = needsScores(request.filter)
+      ? `JOIN (SELECT event_id, score FROM event_scores WHERE time >= $${list.params.push(timestampParam(request.from))}
+           AND time < $${list.params.push(timestampParam(request.to))}) s ON s.event_id = e.event_id`
+      : "";
     const eventRows = await withScores(
       store,
       await store.rows<SummaryRow>(
-        `SELECT ${EVENT_ONLY_COLUMNS} FROM events e ${list.sql} ORDER BY e.time, e.event_id LIMIT ${eventsUpTo}`,
+        `SELECT ${EVENT_ONLY_COLUMNS} FROM events e ${join} ${list.sql} ORDER BY e.time, e.event_id LIMIT ${eventsUpTo}`,
         list.params,
       ),
       scores,

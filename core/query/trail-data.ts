@@ -32,6 +32,8 @@ export class TrailData {
   private constructor(
     readonly store: TrailStore,
     readonly scores: boolean,
+    /** Scores cover every stored event, so the time-ordered `event_scores` can index `events`. */
+    readonly scoresCurrent: boolean,
     readonly sources: SourceStatus[],
     model: BehaviourService | null,
   ) {
@@ -53,7 +55,7 @@ export class TrailData {
     }
     let model: BehaviourService | null = null;
     const probe = await TrailStore.open(path, { readOnly: true });
-    const current = await scoresAreCurrent(probe);
+    let current = await scoresAreCurrent(probe);
     probe.close();
     if (!current) {
       let writer: TrailStore | null = null;
@@ -70,6 +72,7 @@ export class TrailData {
             `scored ${walked.refresh.events} events in ${walked.refresh.seconds.toFixed(1)} s`,
           );
           model = walked.service;
+          current = true;
         } finally {
           writer.close();
         }
@@ -79,7 +82,7 @@ export class TrailData {
     const [table] = await store.rows<{ n: number }>(
       "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'event_scores' AND database_name = current_database()",
     );
-    return new TrailData(store, (table?.n ?? 0) > 0, sources, model);
+    return new TrailData(store, (table?.n ?? 0) > 0, current, sources, model);
   }
 
   /** Runs `work` alone on the store (queued behind earlier work). */

@@ -4,7 +4,6 @@ import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileSource } from "../ingest/file-source.ts";
 import { ingest } from "./ingest.ts";
-import { countEvents, queryEvents } from "./query-events.ts";
 import { storeStats } from "./stats.ts";
 import { StoreError, TrailStore } from "./trail-store.ts";
 
@@ -35,7 +34,7 @@ describe("TrailStore", () => {
       });
       const rescan = await ingest(store, new FileSource([data]), { rescan: true });
       expect(rescan).toMatchObject({ eventsAdded: 0, eventsRead: 343, duplicates: 343 });
-      expect(await countEvents(store, {})).toBe(343);
+      expect((await storeStats(store)).events).toBe(343);
     } finally {
       store.close();
     }
@@ -63,7 +62,7 @@ describe("TrailStore", () => {
     }
   });
 
-  it("persists across reopen and answers time-range and principal queries", async () => {
+  it("persists across reopen", async () => {
     const path = join(dir, "t.duckdb");
     const writer = await TrailStore.open(path);
     await ingest(writer, new FileSource([STRATUS]));
@@ -73,21 +72,6 @@ describe("TrailStore", () => {
       const stats = await storeStats(store);
       expect(stats).toMatchObject({ events: 343, principals: 6, runs: 1 });
       expect(stats.skippedByReason).toEqual({ "not-cloudtrail": 1 });
-      const top = stats.topPrincipals[0];
-      if (!top) throw new Error("no principals");
-      const all = await queryEvents(store, { principal: top.principal }, 1000);
-      expect(all).toHaveLength(top.events);
-      expect(all.every((row) => row.principalKey === top.principal)).toBe(true);
-      const times = all.map((row) => row.time);
-      expect(times).toEqual([...times].sort((a, b) => a - b));
-      const middle = times[Math.floor(times.length / 2)] as number;
-      const window = await queryEvents(
-        store,
-        { principal: top.principal, from: middle, to: middle + 3_600_000 },
-        1000,
-      );
-      expect(window.length).toBe(times.filter((t) => t >= middle && t < middle + 3_600_000).length);
-      expect(await countEvents(store, { errorsOnly: true })).toBeGreaterThan(0);
     } finally {
       store.close();
     }

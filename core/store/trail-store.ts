@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { type DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResultReader,
+  DuckDBTimestampValue,
+  type DuckDBType,
+  type DuckDBValue,
+} from "@duckdb/node-api";
 import { SCHEMA_DDL, SCHEMA_VERSION } from "./schema.ts";
 
 export const DEFAULT_STORE_PATH = ".trailcast/trailcast.duckdb";
@@ -20,6 +27,11 @@ export interface OpenOptions {
 const DEFAULT_MEMORY_LIMIT = "1GB";
 
 export class StoreError extends Error {}
+
+/** A bound TIMESTAMP parameter (DuckDB keeps microseconds); comparisons on `time` keep zone-map pruning. */
+export function timestampParam(ms: number): DuckDBTimestampValue {
+  return new DuckDBTimestampValue(BigInt(Math.trunc(ms)) * 1000n);
+}
 
 /**
  * The embedded analytical store: one DuckDB file holding normalized events, their raw records, ingest
@@ -84,8 +96,7 @@ export class TrailStore {
     params?: DuckDBValue[],
     types?: DuckDBType[],
   ): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params, types);
-    return reader.getRowObjectsJS().map(toPlainRow) as T[];
+    return rowObjects<T>(await this.connection.runAndReadAll(sql, params, types));
   }
 
   /** Another connection to the same database, for work that runs while this one is busy (an ingest commit). */
@@ -99,15 +110,29 @@ export class TrailStore {
   }
 }
 
-function toPlainRow(row: Record<string, unknown>): Record<string, unknown> {
-  for (const [key, value] of Object.entries(row)) {
-    if (
-      typeof value === "bigint" &&
-      value <= BigInt(Number.MAX_SAFE_INTEGER) &&
-      value >= -BigInt(Number.MAX_SAFE_INTEGER)
-    ) {
-      row[key] = Number(value);
-    }
+/**
+ * Row objects built from converted columns: the reader's own `getRowObjectsJS` visits values row by row
+ * across vectors and was ~4x slower on wide rows (50k events: 2.6 s against 0.7 s), which dominated both
+ * the scoring walk and small tool pages.
+ */
+export function rowObjects<T>(reader: DuckDBResultReader): T[] {
+  const names = reader.deduplicatedColumnNames();
+  const columns = reader.getColumnsJS().map((column) => column.map(plainValue));
+  const count = reader.currentRowCount;
+  const rows: Record<string, unknown>[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const row: Record<string, unknown> = {};
+    for (let c = 0; c < names.length; c++) row[names[c] as string] = (columns[c] as unknown[])[i];
+    rows[i] = row;
   }
-  return row;
+  return rows as T[];
+}
+
+/** Integers as numbers when they fit (counts come back as BIGINT). */
+function plainValue(value: unknown): unknown {
+  return typeof value === "bigint" &&
+    value <= BigInt(Number.MAX_SAFE_INTEGER) &&
+    value >= -BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value;
 }

@@ -163,6 +163,8 @@ export async function exerciseBadArguments(client: Client): Promise<void> {
     ["explain_event", { eventId: "00000000-0000-0000-0000-000000000000" }, /no event/],
     ["predict_next_actions", { principal: "no-such-principal" }, /unknown principal/],
     ["predict_next_actions", { principal: "x", k: 1e9 }, /k|25/],
+    ["lookup_events", { minScore: 1.5 }, /minScore|1/],
+    ["get_timeline", { minScore: -0.1 }, /minScore|0/],
   ];
   for (const [tool, args, message] of cases) {
     const outcome = await call(client, tool, args);

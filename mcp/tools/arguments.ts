@@ -65,6 +65,16 @@ export async function filterOf(
   };
 }
 
+/** Minimum persisted anomaly score, shared by lookup_events and get_timeline (list_anomalies has its own default). */
+export const minScoreArg = z
+  .number()
+  .min(0)
+  .max(1)
+  .optional()
+  .describe(
+    "Only events whose anomaly score is at least this (0 ordinary … 1 extremely unusual; 0.5 is as unusual as the top 1% of typical activity). Omit for all events",
+  );
+
 export const cursorArg = text(2000)
   .optional()
   .describe("nextCursor from the previous result, with otherwise identical arguments, for the next page");

@@ -8,8 +8,9 @@ import { eventSummarySchema, reasonSchema } from "./output-schemas.ts";
 
 export const EXPLAIN_EVENT_MAX_BYTES = 160_000;
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const explainEventInput = {
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const explainEventInput = z.object({
   eventId: z.string().min(1).max(200).describe("The CloudTrail eventID"),
   context: z
     .number()
@@ -18,9 +19,9 @@ const explainEventInput = {
     .max(MAX_CONTEXT_EVENTS)
     .default(5)
     .describe(`Events of the same principal to show before and after (0-${MAX_CONTEXT_EVENTS})`),
-};
+});
 
-const explainEventOutput = {
+const explainEventOutput = z.object({
   event: eventSummarySchema,
   raw: z.unknown().describe("the CloudTrail record as delivered (text when rawTruncated)"),
   rawTruncated: z.boolean(),
@@ -31,7 +32,7 @@ const explainEventOutput = {
   technique: z.string().nullable(),
   before: z.array(eventSummarySchema),
   after: z.array(eventSummarySchema),
-};
+});
 
 export function registerExplainEvent(server: McpServer, deps: McpDeps): void {
   server.registerTool(

@@ -6,10 +6,11 @@ import { q, READ_ONLY, respond } from "../tool-kit.ts";
 
 export const DATA_STATUS_MAX_BYTES = 32_000;
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const getDataStatusInput = {};
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const getDataStatusInput = z.object({});
 
-const getDataStatusOutput = {
+const getDataStatusOutput = z.object({
   sources: z.array(z.object({ kind: z.string(), detail: z.string() })),
   events: z.number(),
   principals: z.number(),
@@ -30,7 +31,7 @@ const getDataStatusOutput = {
   recentSkips: z.array(z.object({ location: z.string(), reason: z.string(), detail: z.string() })),
   scores: z.object({ available: z.boolean(), computedAt: z.string().nullable(), events: z.number() }),
   lake: z.object({ configured: z.boolean(), eventDataStore: z.string().nullable() }),
-};
+});
 
 export function registerGetDataStatus(server: McpServer, deps: McpDeps): void {
   server.registerTool(

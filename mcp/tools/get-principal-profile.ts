@@ -10,12 +10,13 @@ export const PROFILE_MAX_BYTES = 64_000;
 const top = (counts: Array<{ value: string; events: number }>) =>
   counts.map((c) => `${q(c.value)}×${c.events}`).join(", ") || "none";
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const getPrincipalProfileInput = {
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const getPrincipalProfileInput = z.object({
   principal: z.string().min(1).max(400).describe("Principal key or display name (from list_principals)"),
-};
+});
 
-const getPrincipalProfileOutput = {
+const getPrincipalProfileOutput = z.object({
   principal: z.string(),
   name: z.string(),
   type: z.string(),
@@ -38,7 +39,7 @@ const getPrincipalProfileOutput = {
   peerGroup: z.string().nullable(),
   maxScore: z.number().nullable(),
   anomalies: z.number().nullable(),
-};
+});
 
 export function registerGetPrincipalProfile(server: McpServer, deps: McpDeps): void {
   server.registerTool(

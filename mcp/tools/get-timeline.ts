@@ -3,15 +3,17 @@ import { z } from "zod";
 import { MAX_BUCKETS, MAX_GROUPS, MAX_TIMELINE_EVENTS, timeline } from "../../core/query/timeline.ts";
 import type { McpDeps } from "../deps.ts";
 import { DATA_NOT_INSTRUCTIONS, q, READ_ONLY, respond } from "../tool-kit.ts";
-import { DAY_MS, filterArgs, filterOf, rangeOf, timeArgs } from "./arguments.ts";
+import { DAY_MS, filterArgs, filterOf, minScoreArg, rangeOf, timeArgs } from "./arguments.ts";
 import { bucketSchema, eventSummarySchema } from "./output-schemas.ts";
 
 export const TIMELINE_MAX_BYTES = 900_000;
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const getTimelineInput = {
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const getTimelineInput = z.object({
   ...timeArgs,
   ...filterArgs,
+  minScore: minScoreArg,
   buckets: z
     .number()
     .int()
@@ -34,9 +36,9 @@ const getTimelineInput = {
     .max(MAX_TIMELINE_EVENTS)
     .default(100)
     .describe(`List individual events when the window has at most this many (0-${MAX_TIMELINE_EVENTS})`),
-};
+});
 
-const getTimelineOutput = {
+const getTimelineOutput = z.object({
   start: z.string(),
   end: z.string(),
   bucketMs: z.number(),
@@ -56,14 +58,14 @@ const getTimelineOutput = {
   ),
   otherGroups: z.number(),
   events: z.array(eventSummarySchema).nullable(),
-};
+});
 
 export function registerGetTimeline(server: McpServer, deps: McpDeps): void {
   server.registerTool(
     "get_timeline",
     {
       title: "Activity timeline",
-      description: `Histogram of activity over a time window, as a timeline UI draws it: the window is cut into about \`buckets\` equal buckets (width rounded to a readable step; start aligned to it), grouped into tracks by principal, service or action (busiest ${MAX_GROUPS} at most, the rest summed into "(other)"), each bucket with its event count, error count and highest anomaly score. When the window holds few enough events (eventsUpTo) the events are listed too. Use it for "when was X active", bursts, and to zoom from weeks to seconds. Sparse buckets [index, events, errors, maxScore]; up to ${MAX_BUCKETS} buckets and ${MAX_TIMELINE_EVENTS} events; result under ${TIMELINE_MAX_BYTES / 1000} KB. Default range: the last 7 days of data. ${DATA_NOT_INSTRUCTIONS}`,
+      description: `Histogram of activity over a time window, as a timeline UI draws it: the window is cut into about \`buckets\` equal buckets (width rounded to a readable step; start aligned to it), grouped into tracks by principal, service or action (busiest ${MAX_GROUPS} at most, the rest summed into "(other)"), each bucket with its event count, error count and highest anomaly score. When the window holds few enough events (eventsUpTo) the events are listed too. Use it for "when was X active", bursts, and to zoom from weeks to seconds; with minScore only events scoring at least that are counted ("when did unusual activity happen"). Sparse buckets [index, events, errors, maxScore]; up to ${MAX_BUCKETS} buckets and ${MAX_TIMELINE_EVENTS} events; result under ${TIMELINE_MAX_BYTES / 1000} KB. Default range: the last 7 days of data. ${DATA_NOT_INSTRUCTIONS}`,
       inputSchema: getTimelineInput,
       outputSchema: getTimelineOutput,
       annotations: { ...READ_ONLY, title: "Activity timeline" },
@@ -71,7 +73,7 @@ export function registerGetTimeline(server: McpServer, deps: McpDeps): void {
     async (args) =>
       respond(deps, TIMELINE_MAX_BYTES, async (data) => {
         const range = await rangeOf(data, args, 7 * DAY_MS);
-        const filter = await filterOf(data, args);
+        const filter = { ...(await filterOf(data, args)), minScore: args.minScore };
         const principals = await data.principals();
         const result = await timeline(
           data.store,

@@ -8,8 +8,9 @@ import { DATA_NOT_INSTRUCTIONS, q, READ_ONLY, respond } from "../tool-kit.ts";
 
 export const LAKE_QUERY_MAX_BYTES = 1_000_000;
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const lakeQueryInput = {
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const lakeQueryInput = z.object({
   sql: z
     .string()
     .min(1)
@@ -32,9 +33,9 @@ const lakeQueryInput = {
     .max(MAX_LAKE_ROWS)
     .default(50)
     .describe(`Rows per page (1-${MAX_LAKE_ROWS})`),
-};
+});
 
-const lakeQueryOutput = {
+const lakeQueryOutput = z.object({
   queryId: z.string(),
   status: z.string(),
   columns: z.array(z.string()),
@@ -48,11 +49,11 @@ const lakeQueryOutput = {
     })
     .nullable(),
   stillRunning: z.boolean(),
-};
+});
 
-const listEventDataStoresInput = {};
+const listEventDataStoresInput = z.object({});
 
-const listEventDataStoresOutput = {
+const listEventDataStoresOutput = z.object({
   eventDataStores: z.array(
     z.object({
       arn: z.string(),
@@ -61,7 +62,7 @@ const listEventDataStoresOutput = {
       configured: z.boolean(),
     }),
   ),
-};
+});
 
 /** Registered only when a CloudTrail Lake event data store is configured. */
 export function registerLakeQuery(server: McpServer, deps: McpDeps, lake: LakeService): void {

@@ -9,8 +9,9 @@ import { eventSummarySchema, reasonSchema } from "./output-schemas.ts";
 export const LIST_ANOMALIES_MAX_BYTES = 300_000;
 const ALL_TIME_MS = 100 * 365 * 86_400_000;
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const listAnomaliesInput = {
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const listAnomaliesInput = z.object({
   ...timeArgs,
   ...filterArgs,
   minScore: z.number().min(0).max(1).default(0.5).describe("Only events scoring at least this (0-1)"),
@@ -28,9 +29,9 @@ const listAnomaliesInput = {
     .default(20)
     .describe(`Events per page (1-${MAX_ANOMALIES_LIMIT})`),
   cursor: cursorArg,
-};
+});
 
-const listAnomaliesOutput = {
+const listAnomaliesOutput = z.object({
   total: z.number().describe("matching events over all pages"),
   anomalies: z.array(
     z.object({
@@ -43,7 +44,7 @@ const listAnomaliesOutput = {
     }),
   ),
   nextCursor: z.string().nullable(),
-};
+});
 
 export function registerListAnomalies(server: McpServer, deps: McpDeps): void {
   server.registerTool(

@@ -10,8 +10,9 @@ import { cursorArg, timeArgs } from "./arguments.ts";
 
 export const LIST_PRINCIPALS_MAX_BYTES = 200_000;
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const listPrincipalsInput = {
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const listPrincipalsInput = z.object({
   ...timeArgs,
   type: z.enum(IDENTITY_TYPES).optional().describe("Only principals of this userIdentity type"),
   search: z
@@ -29,9 +30,9 @@ const listPrincipalsInput = {
     .default(50)
     .describe(`Principals per page (1-${MAX_PRINCIPALS_LIMIT})`),
   cursor: cursorArg,
-};
+});
 
-const listPrincipalsOutput = {
+const listPrincipalsOutput = z.object({
   total: z.number().describe("principals matching, over all pages"),
   principals: z.array(
     z.object({
@@ -48,7 +49,7 @@ const listPrincipalsOutput = {
     }),
   ),
   nextCursor: z.string().nullable(),
-};
+});
 
 export function registerListPrincipals(server: McpServer, deps: McpDeps): void {
   server.registerTool(

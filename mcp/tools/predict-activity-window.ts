@@ -7,8 +7,9 @@ import { q, READ_ONLY, respond, TIME_HELP } from "../tool-kit.ts";
 
 export const ACTIVITY_WINDOW_MAX_BYTES = 16_000;
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const predictActivityWindowInput = {
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const predictActivityWindowInput = z.object({
   principal: z.string().min(1).max(400).describe("Principal key or display name (from list_principals)"),
   from: z
     .string()
@@ -23,9 +24,9 @@ const predictActivityWindowInput = {
     .max(MAX_WINDOW_HOURS)
     .default(6)
     .describe(`How many likely hours to list (1-${MAX_WINDOW_HOURS})`),
-};
+});
 
-const predictActivityWindowOutput = {
+const predictActivityWindowOutput = z.object({
   principal: z.string(),
   from: z.string(),
   lastSeen: z.string(),
@@ -33,7 +34,7 @@ const predictActivityWindowOutput = {
   medianGapSeconds: z.number().nullable(),
   expectedNextEvent: z.string().nullable(),
   busiestHoursUtc: z.array(z.object({ weekday: z.string(), hour: z.number(), events: z.number() })),
-};
+});
 
 export function registerPredictActivityWindow(server: McpServer, deps: McpDeps): void {
   server.registerTool(

@@ -7,8 +7,9 @@ import { DATA_NOT_INSTRUCTIONS, q, READ_ONLY, respond, TIME_HELP } from "../tool
 
 export const PREDICT_NEXT_MAX_BYTES = 32_000;
 
-// Schemas are built once: zod schema construction dominated per-request server creation.
-const predictNextActionsInput = {
+// Object schemas built once: the SDK wraps a raw shape in a new z.object on every registration (every
+// stateless request), and each fresh object recompiles its zod parser on first use.
+const predictNextActionsInput = z.object({
   principal: z.string().min(1).max(400).describe("Principal key or display name (from list_principals)"),
   k: z.number().int().min(1).max(MAX_K).default(5).describe(`How many actions to return (1-${MAX_K})`),
   recentActions: z
@@ -22,9 +23,9 @@ const predictNextActionsInput = {
     .max(64)
     .optional()
     .describe(`When the next action happens: ${TIME_HELP}. Default: right after the context`),
-};
+});
 
-const predictNextActionsOutput = {
+const predictNextActionsOutput = z.object({
   principal: z.string(),
   context: z.array(z.string()).describe("actions the prediction conditions on, oldest first"),
   hypothetical: z.boolean(),
@@ -42,7 +43,7 @@ const predictNextActionsOutput = {
   ),
   otherProbability: z.number(),
   peerGroup: z.string().nullable(),
-};
+});
 
 export function registerPredictNextActions(server: McpServer, deps: McpDeps): void {
   server.registerTool(
