@@ -5,13 +5,13 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { env } from "./utils/env.server.ts";
-import { warmUp } from "./utils/trail-data.server.ts";
+import { warmUp } from "./utils/warm-up.server.ts";
 
 const ABORT_DELAY = 5_000;
 
 // Connect to the data at start-up rather than on the first request: locally this generates and ingests the
 // bundled sample when the store is absent and scores the events, which takes a while the first time; then the
-// behaviour model is built by one prediction, so the first visitor does not wait for it.
+// default timeline window is computed and the behaviour model built, so the first visitor waits for neither.
 if (env.NODE_ENV !== "test") {
   const started = Date.now();
   warmUp().then(

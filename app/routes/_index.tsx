@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { defer, redirect } from "@remix-run/node";
 import {
   type ShouldRevalidateFunction,
   useFetcher,
@@ -12,11 +12,12 @@ import { GeneralErrorBoundary } from "../components/error-boundary.tsx";
 import { EventDrawer } from "../components/event-drawer.tsx";
 import { FilterBar } from "../components/filter-bar.tsx";
 import { Timeline } from "../components/timeline/timeline.tsx";
+import { planWindow, type TimelinePayload } from "../components/timeline/timeline-data.ts";
+import { timelineWindow } from "../utils/timeline-window.server.ts";
 import { dataStatus, eventDetail, listPrincipals } from "../utils/trail-data.server.ts";
 import type { Forecast } from "../utils/trail-types.ts";
-import { parseViewState, writeViewState } from "../utils/view-state.ts";
-
-const WEEK = 7 * 86_400_000;
+import { defaultRange, parseViewState, writeViewState } from "../utils/view-state.ts";
+import { PAGE_PRINCIPALS } from "../utils/warm-up.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -33,15 +34,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
       return redirect(`/?${params.toString()}`);
     }
   }
-  const [status, principals] = await Promise.all([dataStatus(), listPrincipals({ limit: 40 })]);
-  const last = status.last ?? Date.now();
-  const first = status.first ?? last - WEEK;
-  const defaultFrom = Math.max(first, last - WEEK);
-  const defaultTo = last + Math.max(3_600_000, (last - defaultFrom) * 0.08);
-  return json({
+  const [status, principals] = await Promise.all([dataStatus(), listPrincipals({ limit: PAGE_PRINCIPALS })]);
+  const fallback = defaultRange(status);
+  const range = { from: state.from ?? fallback.from, to: state.to ?? fallback.to };
+  // The first view's window streams with the document (deferred: the page shell does not wait for it), so the
+  // timeline paints without a round trip after hydration; the default one is computed at start-up.
+  const plan = planWindow(range.from, range.to);
+  const window: Promise<TimelinePayload | null> = timelineWindow(
+    { from: plan.from, to: plan.to, buckets: plan.buckets, group: state.group, filters: state.filters },
+    { priority: "interactive", signal: request.signal },
+  ).then(
+    (result) => result.payload,
+    () => null,
+  );
+  return defer({
     status,
     principals: principals.map((p) => ({ key: p.key, label: p.name, events: p.events })),
-    range: { from: state.from ?? defaultFrom, to: state.to ?? defaultTo },
+    range,
+    window,
   });
 }
 
@@ -174,6 +184,7 @@ export default function TimelinePage() {
         onViewChange={onViewChange}
         onNavigateAnomaly={onNavigateAnomaly}
         onFirstData={onFirstData}
+        initialWindow={data.window}
       />
       <p className="text-xs text-slate-500">
         {data.status.events.toLocaleString("en")} events · {data.status.principals} principals · source{" "}

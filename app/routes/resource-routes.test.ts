@@ -58,6 +58,17 @@ describe("resource routes", () => {
     expect(payload.latest).toBeLessThanOrEqual(end);
   });
 
+  it("/api/timeline says in Server-Timing whether the window was cached", async () => {
+    const { loader } = await import("./api.timeline.ts");
+    const end = Date.parse(store.dataEnd);
+    const url = `/api/timeline?from=${end - 2 * 86_400_000}&to=${end}&buckets=480`;
+    const first = await loader(args(`${url}&prefetch=1`));
+    expect(first.headers.get("server-timing")).toMatch(/cache;desc=miss/);
+    const again = await loader(args(url));
+    expect(again.headers.get("server-timing")).toMatch(/cache;desc=hit/);
+    expect(await again.json()).toEqual(await first.json());
+  });
+
   it("/api/timeline returns the events themselves in a small window, filtered", async () => {
     const { loader } = await import("./api.timeline.ts");
     const url = `/api/timeline?from=${store.plantedTime - 60_000}&to=${store.plantedTime + 120_000}&buckets=960&principal=${encodeURIComponent(MALLORY)}`;

@@ -84,7 +84,11 @@ export async function answer(
   const mode = chatMode();
   emit({ type: "mode", mode, ...(mode === "bedrock" ? { model: env.BEDROCK_MODEL_ID } : {}) });
   if (mode === "offline") {
-    await answerOffline(message, { call: callToolRaw, emit, signal });
+    await answerOffline(message, {
+      call: (name, args, callSignal) => callToolRaw(name, args, { signal: callSignal }),
+      emit,
+      signal,
+    });
     emit({ type: "done", stopReason: "end_turn" });
     return;
   }

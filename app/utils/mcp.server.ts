@@ -6,6 +6,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { env } from "./env.server.ts";
 import { connectLocalServer } from "./mcp-local.server.ts";
+import { type Priority, type Ticket, WorkQueue } from "./work-queue.ts";
 
 /**
  * The web app's only door to CloudTrail-derived data: an MCP client. Locally it is connected in-process to
@@ -98,6 +99,40 @@ export async function listTools(): Promise<ToolInfo[]> {
   }));
 }
 
+/**
+ * Tool calls wait here, most urgent first. The local store answers one query at a time (a deeper queue would
+ * only move the waiting into its FIFO, where a pan cannot overtake a prefetch); a remote server scales out.
+ * CloudTrail Lake queries do not touch the store and bypass it.
+ */
+const LOCAL_CONCURRENCY = 1;
+const REMOTE_CONCURRENCY = 6;
+const UNQUEUED_TOOLS = new Set(["lake_query"]);
+/**
+ * The SDK gives up on a call after 60 s; in-process, the first prediction builds the behaviour model, which
+ * on a large store takes longer (the call is not hung, and its result is what warm-up waits for).
+ */
+const LOCAL_TIMEOUT_MS = 15 * 60_000;
+let queue: WorkQueue | null = null;
+
+function toolQueue(): WorkQueue {
+  queue ??= new WorkQueue(env.MCP_URL ? REMOTE_CONCURRENCY : LOCAL_CONCURRENCY);
+  return queue;
+}
+
+/** Raises queued work (e.g. a prefetch a view now waits for). */
+export function raiseToolCall(ticket: Ticket, priority: Priority): void {
+  toolQueue().raise(ticket, priority);
+}
+
+export interface CallOptions {
+  /** Default `normal`. */
+  priority?: Priority;
+  /** Pass one to raise the call later (raiseToolCall) or to see whether it started. */
+  ticket?: Ticket;
+  /** Drops the call if it has not started yet; once started it runs to completion. */
+  signal?: AbortSignal;
+}
+
 export interface RawToolResult {
   ok: boolean;
   /** structuredContent when the tool returned it, else the parsed (or raw) text. */
@@ -109,10 +144,16 @@ export interface RawToolResult {
 export async function callToolRaw(
   name: string,
   args: Record<string, unknown>,
-  signal?: AbortSignal,
+  options: CallOptions = {},
 ): Promise<RawToolResult> {
   const client = await mcpClient();
-  const result = await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined);
+  const call = () =>
+    client.callTool(
+      { name, arguments: args },
+      undefined,
+      env.MCP_URL ? undefined : { timeout: LOCAL_TIMEOUT_MS },
+    );
+  const result = UNQUEUED_TOOLS.has(name) ? await call() : await toolQueue().run(call, options);
   const text = Array.isArray(result.content)
     ? result.content
         .map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : ""))
@@ -133,9 +174,9 @@ export async function callToolRaw(
 export async function callTool<T = unknown>(
   name: string,
   args: Record<string, unknown> = {},
-  signal?: AbortSignal,
+  options: CallOptions = {},
 ): Promise<T> {
-  const result = await callToolRaw(name, args, signal);
+  const result = await callToolRaw(name, args, options);
   if (!result.ok) throw new McpToolError(name, result.text || "the tool reported an error");
   return result.content as T;
 }

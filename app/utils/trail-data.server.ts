@@ -49,20 +49,25 @@ export function filterArgs(filters: Partial<Filters>): Record<string, unknown> {
   };
 }
 
-let statusCache: { at: number; value: DataStatus } | null = null;
+/**
+ * Every page and window asks for the status (latest event time): kept 30 s, then served stale for up to an
+ * hour while it refreshes, so nobody waits for it behind a busy store.
+ */
+const statusCache = new TtlCache<DataStatus>(30_000, 1, 3_600_000);
 
-export async function dataStatus(): Promise<DataStatus> {
-  if (statusCache && Date.now() - statusCache.at < 30_000) return statusCache.value;
+export function dataStatus(): Promise<DataStatus> {
+  return statusCache.get("status", fetchStatus);
+}
+
+async function fetchStatus(): Promise<DataStatus> {
   const status = await callTool<CoreStatus>("get_data_status", {});
-  const value: DataStatus = {
+  return {
     events: status.events,
     principals: status.principals,
     first: ms(status.dataStart),
     last: ms(status.dataEnd),
     source: status.sources.map((s) => s.kind).join(", "),
   };
-  statusCache = { at: Date.now(), value };
-  return value;
 }
 
 export function toRow(e: EventSummary): EventRow {
@@ -100,8 +105,8 @@ function toPrincipal(p: SummaryFields): PrincipalSummary {
   };
 }
 
-/** Every timeline page load asks for the busiest principals: kept for 30 s per query. */
-const principalsCache = new TtlCache<PrincipalSummary[]>(30_000, 100);
+/** Every timeline page load asks for the busiest principals: kept for 30 s per query, then served stale while refreshed. */
+const principalsCache = new TtlCache<PrincipalSummary[]>(30_000, 100, 3_600_000);
 
 export function listPrincipals(
   options: { limit?: number; sortBy?: string; search?: string } = {},
@@ -159,17 +164,19 @@ export async function principalProfile(principal: string): Promise<PrincipalProf
   };
 }
 
-/** Forecasts only change when the data does: kept for a minute (the timeline asks for a dozen per page). */
-const forecastCache = new TtlCache<Forecast>(60_000, 500);
+/** Forecasts only change when the data does: kept for a minute, then served stale while refreshed (the timeline asks for a dozen per page). */
+const forecastCache = new TtlCache<Forecast>(60_000, 500, 3_600_000);
 
+/** The future lane is secondary: its tool calls wait behind views and page loads. */
 export function forecast(principal: string, k = 5): Promise<Forecast> {
   return forecastCache.get(`${k}\u0000${principal}`, () => computeForecast(principal, k));
 }
 
 async function computeForecast(principal: string, k: number): Promise<Forecast> {
+  const background = { priority: "background" } as const;
   const [next, window, status] = await Promise.all([
-    callTool<NextActionsResult>("predict_next_actions", { principal, k }),
-    callTool<CoreWindow>("predict_activity_window", { principal, hours: 6 }),
+    callTool<NextActionsResult>("predict_next_actions", { principal, k }, background),
+    callTool<CoreWindow>("predict_activity_window", { principal, hours: 6 }, background),
     dataStatus(),
   ]);
   const gap = window.medianGapSeconds === null ? null : window.medianGapSeconds * 1000;
@@ -267,11 +274,4 @@ export async function lookupEvents(
     order: options.order ?? "oldest",
     ...(options.cursor ? { cursor: options.cursor } : {}),
   });
-}
-
-/** Connects, reads the data status and makes one prediction (which builds the behaviour model). */
-export async function warmUp(): Promise<void> {
-  await dataStatus();
-  const [top] = await listPrincipals({ limit: 1 });
-  if (top) await forecast(top.key);
 }

@@ -84,6 +84,22 @@ export function writeViewState(state: ViewState, base = new URLSearchParams()): 
   return params;
 }
 
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * The range the timeline opens on when the URL has none: the last week of data, plus room on the right for
+ * the future lane. Shared by the page loader and the server's warm-up, which computes this very window.
+ */
+export function defaultRange(
+  status: { first: number | null; last: number | null },
+  now = Date.now(),
+): { from: number; to: number } {
+  const last = status.last ?? now;
+  const first = status.first ?? last - WEEK_MS;
+  const from = Math.max(first, last - WEEK_MS);
+  return { from, to: last + Math.max(3_600_000, (last - from) * 0.08) };
+}
+
 /** A stable key of everything except the range: cached timeline data is only reusable under the same key. */
 export function filterKey(group: GroupBy, filters: Filters): string {
   return JSON.stringify([

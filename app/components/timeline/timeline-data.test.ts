@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   BUCKETS_PER_UNIT,
   cellsOf,
+  neighbourViews,
   planWindow,
   TimelineCache,
   type TimelinePayload,
@@ -88,5 +89,23 @@ describe("timeline windows and cache", () => {
       { index: 0, count: 2, errors: 1, score: 0.5 },
       { index: 4, count: 1, errors: 0, score: 0 },
     ]);
+  });
+});
+
+describe("prefetch neighbours", () => {
+  it("are the windows of a 2× zoom either way and of the first pan past either edge", () => {
+    const from = 1_790_000_000_000;
+    const to = from + 3_600_000;
+    const plan = planWindow(from, to);
+    const unit = 2 ** plan.level;
+    const [zoomIn, right, left, zoomOut] = neighbourViews(from, to).map((v) => planWindow(v.from, v.to));
+    expect(zoomIn?.level).toBe(plan.level - 1);
+    expect(zoomOut?.level).toBe(plan.level + 1);
+    expect(right).toEqual({ ...plan, from: plan.from + 2 * unit, to: plan.to + 2 * unit });
+    expect(left).toEqual({ ...plan, from: plan.from - 2 * unit, to: plan.to - 2 * unit });
+    // Panning until the view just leaves the window asks for exactly those.
+    const span = to - from;
+    expect(planWindow(plan.to - span + 1, plan.to + 1)).toEqual(right);
+    expect(planWindow(plan.from - 1, plan.from - 1 + span)).toEqual(left);
   });
 });

@@ -62,6 +62,23 @@ export function planWindow(from: number, to: number): WindowPlan {
   return { from: grid - unit, to: grid + 3 * unit, buckets: 4 * BUCKETS_PER_UNIT, level };
 }
 
+/**
+ * Views the next interaction is likely to show, whose windows are worth prefetching: zoomed in and out by 2×
+ * around the centre, and panned just past either edge of the current window (the first view that needs the
+ * next window on that side). Nearest first.
+ */
+export function neighbourViews(from: number, to: number): { from: number; to: number }[] {
+  const span = Math.max(1, to - from);
+  const centre = (from + to) / 2;
+  const window = planWindow(from, to);
+  return [
+    { from: centre - span / 4, to: centre + span / 4 },
+    { from: window.to - span / 2, to: window.to + span / 2 },
+    { from: window.from - span / 2, to: window.from + span / 2 },
+    { from: centre - span, to: centre + span },
+  ];
+}
+
 interface Entry {
   key: string;
   plan: WindowPlan;

@@ -10,8 +10,9 @@ import {
 } from "../../utils/view-state.ts";
 import { AXIS_HEIGHT, drawScene, type HitMark, hitTest, ROW_HEIGHT } from "./draw.ts";
 import { formatSpan, timeAt, type Viewport } from "./scale.ts";
-import { planWindow, TimelineCache, type TimelinePayload } from "./timeline-data.ts";
+import type { TimelinePayload } from "./timeline-data.ts";
 import { TimelineTooltip } from "./tooltip.tsx";
+import { WindowLoader } from "./window-loader.ts";
 
 export interface TimelineProps {
   from: number;
@@ -29,6 +30,8 @@ export interface TimelineProps {
   onNavigateAnomaly: (direction: "next" | "previous", from: number, to: number) => void;
   /** Called once the first window has been drawn (secondary data can load then without delaying it). */
   onFirstData?: () => void;
+  /** The window of the initial view, computed by the page loader and streamed with the document. */
+  initialWindow?: Promise<TimelinePayload | null> | null;
 }
 
 const LABEL_WIDTH = 200;
@@ -46,8 +49,6 @@ export function Timeline(props: TimelineProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const view = useRef({ from: props.from, to: props.to });
   const width = useRef(800);
-  const cache = useRef(new TimelineCache());
-  const inflight = useRef(new Set<string>());
   const hits = useRef<HitMark[]>([]);
   const frame = useRef(0);
   const firstData = useRef(false);
@@ -78,36 +79,31 @@ export function Timeline(props: TimelineProps) {
 
   useEffect(() => setLanes(props.initialLanes), [props.initialLanes]);
 
-  // Filters and group are read through `key` (they change together); `schedule` is stable per key.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: key captures group and filters
-  const request = useCallback(
-    (from: number, to: number) => {
-      const plan = planWindow(from, to);
-      const id = `${key}|${plan.from}|${plan.to}`;
-      if (inflight.current.has(id)) return;
-      inflight.current.add(id);
-      const params = filterParams(filters);
-      params.set("group", group);
-      params.set("from", String(plan.from));
-      params.set("to", String(plan.to));
-      params.set("buckets", String(plan.buckets));
-      setStatus((s) => ({ ...s, loading: true }));
-      fetch(`/api/timeline?${params.toString()}`)
-        .then(async (response) => {
-          if (!response.ok) throw new Error(`timeline data: ${response.status} ${await response.text()}`);
-          return (await response.json()) as TimelinePayload;
-        })
-        .then((payload) => {
-          cache.current.put(key, plan, payload);
-          mergeLanes(payload);
-          setStatus((s) => ({ ...s, loading: inflight.current.size > 1, error: null }));
-          schedule();
-        })
-        .catch((error: Error) => setStatus((s) => ({ ...s, loading: false, error: error.message })))
-        .finally(() => inflight.current.delete(id));
+  const loader = useRef<WindowLoader | null>(null);
+  loader.current ??= new WindowLoader({
+    onData: (payload) => {
+      if (payload) mergeLanes(payload);
+      scheduleRef.current();
     },
-    [key],
-  );
+    onStatus: (next) => setStatus((s) => ({ ...s, ...next })),
+  });
+  const cache = loader.current.cache;
+  const scheduleRef = useRef(() => {});
+  useEffect(() => () => loader.current?.abortAll(), []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key captures group and filters
+  const query = useMemo(() => {
+    const params = filterParams(filters);
+    params.set("group", group);
+    return params;
+  }, [key]);
+
+  // The page loader's window for the first view (and for each new group or filters it loads for).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: seeded once per promise, for the view it was made for
+  useEffect(() => {
+    if (!props.initialWindow) return;
+    loader.current?.seed(key, query, { from: props.from, to: props.to }, props.initialWindow);
+  }, [props.initialWindow]);
 
   function mergeLanes(payload: TimelinePayload) {
     const known = new Set(lanesRef.current.map((l) => l.key));
@@ -122,8 +118,8 @@ export function Timeline(props: TimelineProps) {
     const ctx = element.getContext("2d");
     if (!ctx) return;
     const { from, to } = view.current;
-    const found = cache.current.lookup(key, from, to);
-    if (!found?.exact) request(from, to);
+    const found = cache.lookup(key, from, to);
+    if (!found?.exact) loader.current?.want(key, query, from, to);
     const dpr = window.devicePixelRatio || 1;
     const cssHeight = element.clientHeight;
     if (element.width !== Math.round(width.current * dpr) || element.height !== Math.round(cssHeight * dpr)) {
@@ -156,11 +152,12 @@ export function Timeline(props: TimelineProps) {
     const mode = found ? (found.payload.events ? "events" : "histogram") : "";
     const events = found?.payload.events ? found.payload.events.length : null;
     setStatus((s) => (s.mode === mode && s.events === events ? s : { ...s, mode, events }));
-  }, [key, request]);
+  }, [key, query, cache]);
 
   const schedule = useCallback(() => {
     if (!frame.current) frame.current = requestAnimationFrame(draw);
   }, [draw]);
+  scheduleRef.current = schedule;
 
   // Redraw whenever anything the scene depends on changes.
   // biome-ignore lint/correctness/useExhaustiveDependencies: these are the redraw triggers
@@ -308,7 +305,7 @@ export function Timeline(props: TimelineProps) {
     }
     hoverX.current = x;
     const row = rowAt(y);
-    const payload = cache.current.lookup(key, view.current.from, view.current.to)?.payload;
+    const payload = cache.lookup(key, view.current.from, view.current.to)?.payload;
     const bucketPx = payload ? (payload.bucketMs / (view.current.to - view.current.from)) * width.current : 4;
     const hit = row >= 0 ? hitTest(hits.current, x, row, bucketPx) : null;
     setTooltip(hit ? { x, y, hit } : null);
@@ -330,7 +327,7 @@ export function Timeline(props: TimelineProps) {
     }
     if (g?.kind === "pan" && !g.moved) {
       const row = rowAt(event.nativeEvent.offsetY);
-      const payload = cache.current.lookup(key, view.current.from, view.current.to)?.payload;
+      const payload = cache.lookup(key, view.current.from, view.current.to)?.payload;
       const bucketPx = payload
         ? (payload.bucketMs / (view.current.to - view.current.from)) * width.current
         : 4;
