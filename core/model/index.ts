@@ -5,6 +5,7 @@ export {
   type ReasonKind,
   type ScoringContext,
   scoreEvent,
+  strongestOwnReason,
 } from "./anomaly.ts";
 export { BehaviourModel, type FitInfo, type Prediction } from "./behaviour-model.ts";
 export { benchModel, type ModelBench } from "./bench.ts";

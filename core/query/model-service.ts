@@ -3,12 +3,19 @@
  * in Trailcast asks this adapter, so a change of the model's API touches this file only.
  */
 import type { Principal, TrailEvent } from "../event/types.ts";
-import { BehaviourModel, fitModel, loadModel, saveModel, scoreEvent } from "../model/index.ts";
-// Not in the model's public index: needed to start an untrained model with tuned smoothing.
-import { SequenceModel } from "../model/sequence-model.ts";
+import {
+  BehaviourModel,
+  fitModel,
+  loadModel,
+  type OnlineTuner,
+  SequenceModel,
+  saveModel,
+  scoreEvent,
+  strongestOwnReason,
+} from "../model/index.ts";
 
 /** Bumped when scoring changes meaning, so persisted scores of an older model are recomputed. */
-export const SCORING_VERSION = "trailcast-model-1";
+export const SCORING_VERSION = "trailcast-model-2";
 
 export interface ReasonView {
   kind: string;
@@ -57,6 +64,12 @@ const MAX_TUNING_EVENTS = 200_000;
  * history strictly before it and then learns it, which is how every stored event gets its anomaly score.
  */
 export class BehaviourService {
+  /**
+   * The tuning fit's online tuner, attached once the walk has passed the tuning events: those were its
+   * held-out predictions already, and recording them again would count them twice.
+   */
+  private pendingTuner: { tuner: OnlineTuner; after: number } | null = null;
+
   private constructor(private readonly model: BehaviourModel) {}
 
   /**
@@ -72,7 +85,9 @@ export class BehaviourService {
     model.sequence.temperature = tuned.sequence.temperature;
     model.sequence.assignedPeers = tuned.sequence.assignedPeers;
     model.anomalyScaleBits = tuned.anomalyScaleBits;
-    return new BehaviourService(model);
+    const service = new BehaviourService(model);
+    if (tuned.tuner) service.pendingTuner = { tuner: tuned.tuner, after: tuning.length };
+    return service;
   }
 
   /** How many of the first `total` events tune the model (see TUNING_FRACTION). */
@@ -95,12 +110,13 @@ export class BehaviourService {
 
   scoreThenLearn(event: TrailEvent): EventScore {
     if (this.model.eventsSeen === 0) {
-      // Nothing to compare the very first event with (and the model cannot predict from an empty vocabulary).
-      this.model.observe(event);
+      // Nothing to compare the very first event with.
+      this.learn(event);
       return { ...NO_HISTORY };
     }
     const anomaly = scoreEvent(event, { model: this.model });
-    this.model.observe(event);
+    // The session remembers this event's own evidence (a later call in it is judged with it in mind).
+    this.learn(event, { bits: anomaly.ownEvidenceBits, reason: strongestOwnReason(anomaly) });
     return {
       score: anomaly.score,
       surprisalBits: anomaly.surprisalBits,
@@ -111,8 +127,12 @@ export class BehaviourService {
     };
   }
 
-  learn(event: TrailEvent): void {
-    this.model.observe(event);
+  learn(event: TrailEvent, scored?: { bits: number; reason: string }): void {
+    this.model.observe(event, scored);
+    if (this.pendingTuner && this.model.eventsSeen >= this.pendingTuner.after) {
+      this.model.tuner = this.pendingTuner.tuner;
+      this.pendingTuner = null;
+    }
   }
 
   /**
