@@ -81,8 +81,13 @@ function newBits(model: BehaviourModel, scope: Scope, owner: number, kind: Novel
  */
 export function scoreEvent(event: TrailEvent, context: ScoringContext): AnomalyScore {
   const { model } = context;
-  const dist = context.distribution ?? model.distribution(event.principal, event.time, event.sessionKey);
-  const p = probabilityOf(dist, model.sequence.actions.idOf(event.action));
+  const actionId = model.sequence.actions.idOf(event.action);
+  const p = context.distribution
+    ? probabilityOf(context.distribution, actionId)
+    : model.sequence.probability(
+        { principal: event.principal, time: event.time, sessionKey: event.sessionKey },
+        actionId,
+      );
   const surprisalBits = -Math.log2(Math.max(p, 1e-300));
   const [principal, peer, account] = model.ownersOf(event);
   const raw = -Math.log2(Math.max(model.rawProbability(event), 1e-300));

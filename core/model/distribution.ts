@@ -28,6 +28,32 @@ export function applyTemperature(dist: ActionDistribution, temperature: number):
   return { probs, unseenMass, unseenCount: dist.unseenCount };
 }
 
+/**
+ * probabilityOf(applyTemperature(dist, temperature), actionId), bit for bit, without building the tempered
+ * distribution: scoring needs one action's calibrated probability per event, not the whole vector.
+ */
+export function temperedProbabilityOf(
+  dist: ActionDistribution,
+  actionId: number,
+  temperature: number,
+): number {
+  if (temperature === 1) return probabilityOf(dist, actionId);
+  const beta = 1 / temperature;
+  let total = dist.unseenMass > 0 ? dist.unseenMass ** beta : 0;
+  const { probs } = dist;
+  for (let a = 0; a < probs.length; a++) {
+    const p = probs[a] as number;
+    total += p > 0 ? p ** beta : 0;
+  }
+  const scale = total > 0 ? 1 / total : 0;
+  if (actionId >= 0 && actionId < probs.length) {
+    const p = probs[actionId] as number;
+    return (p > 0 ? p ** beta : 0) * scale;
+  }
+  if (dist.unseenCount <= 0) return 0;
+  return (dist.unseenMass > 0 ? dist.unseenMass ** beta * scale : 0) / dist.unseenCount;
+}
+
 /** Probability of one action id (unseen actions, id -1 or beyond the vocabulary, share the unseen mass). */
 export function probabilityOf(dist: ActionDistribution, actionId: number): number {
   if (actionId >= 0 && actionId < dist.probs.length) return dist.probs[actionId] as number;

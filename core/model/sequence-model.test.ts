@@ -120,4 +120,20 @@ describe("SequenceModel", () => {
     expect(dist.probs.length).toBe(0);
     expect(dist.unseenMass).toBeCloseTo(1, 12);
   });
+
+  it("gives one action's calibrated probability exactly as the full tempered distribution does", () => {
+    const events = syntheticEvents({ events: 4000, seed: 5, principals: 12 });
+    const model = fitModel(events.slice(0, 3000));
+    model.sequence.temperature = 1.3;
+    for (const event of events.slice(3000, 3300)) {
+      const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
+      const dist = model.sequence.distribution(query);
+      for (const id of [model.sequence.actions.idOf(event.action), 0, -1]) {
+        const expected =
+          id >= 0 && id < dist.probs.length ? dist.probs[id] : dist.unseenMass / dist.unseenCount;
+        expect(model.sequence.probability(query, id)).toBe(expected);
+      }
+      model.observe(event);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import type { Principal, TrailEvent } from "../event/types.ts";
 import { ActionIds } from "./action-ids.ts";
 import { ContextTrie, LEAF_KIND } from "./context-trie.ts";
 import type { ActionDistribution } from "./distribution.ts";
-import { applyTemperature } from "./distribution.ts";
+import { applyTemperature, temperedProbabilityOf } from "./distribution.ts";
 import { Interner } from "./intern.ts";
 import { PairTable } from "./pair-table.ts";
 import {
@@ -320,6 +320,22 @@ export class SequenceModel {
     const vocabSize = this.actions.size;
     const { probs, unseenMass } = denseDistribution(this.params, this.trie, nodes, vocabSize, this.buffers);
     return { probs, unseenMass, unseenCount: this.params.universe - vocabSize };
+  }
+
+  /** Calibrated probability of one action for a query (the distribution is not copied or tempered). */
+  probability(query: Query, actionId: number): number {
+    const nodes = this.locate(query);
+    const vocabSize = this.actions.size;
+    const { probs, unseenMass } = denseDistribution(
+      this.params,
+      this.trie,
+      nodes,
+      vocabSize,
+      this.buffers,
+      true,
+    );
+    const dist = { probs, unseenMass, unseenCount: this.params.universe - vocabSize };
+    return temperedProbabilityOf(dist, actionId, this.temperature);
   }
 
   /** Calibrated next-action distribution for a query. */

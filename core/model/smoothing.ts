@@ -117,6 +117,8 @@ export function denseDistribution(
   nodes: Int32Array,
   vocabSize: number,
   buffers: DenseBuffers,
+  /** Return a view of the work buffer (valid until the next call) instead of a copy. */
+  borrow = false,
 ): { probs: Float64Array; unseenMass: number } {
   buffers.ensure(vocabSize);
   const { discount, strength, mix } = params;
@@ -126,18 +128,27 @@ export function denseDistribution(
   for (let position = POSITIONS - 1; position >= 0; position--) {
     for (let level = LEVELS - 1; level >= 0; level--) {
       const kind = level * POSITIONS + position;
+      const node = nodes[kind] as number;
+      const total = node < 0 ? 0 : store.total(node);
       const out = vectors[kind] as Float64Array;
       let baseFloor: number;
-      let baseVector: Float64Array | null = null;
       if (level === LEVELS - 1 && position === POSITIONS - 1) {
+        owner[kind] = kind;
         out.fill(uniform, 0, vocabSize);
         baseFloor = uniform;
       } else if (level === LEVELS - 1 || position === POSITIONS - 1) {
         const from = level === LEVELS - 1 ? kind + 1 : kind + POSITIONS;
-        baseVector = vectors[owner[from] as number] as Float64Array;
         baseFloor = floor[from] as number;
-        out.set(baseVector.subarray(0, vocabSize));
+        if (total === 0) {
+          // An empty node is its base: share the base's buffer instead of copying it.
+          owner[kind] = owner[from] as number;
+          floor[kind] = baseFloor;
+          continue;
+        }
+        owner[kind] = kind;
+        out.set((vectors[owner[from] as number] as Float64Array).subarray(0, vocabSize));
       } else {
+        owner[kind] = kind;
         const m = mix[kind] as number;
         const shorter = vectors[owner[kind + 1] as number] as Float64Array;
         const parent = vectors[owner[kind + POSITIONS] as number] as Float64Array;
@@ -146,9 +157,6 @@ export function denseDistribution(
         }
         baseFloor = m * (floor[kind + 1] as number) + (1 - m) * (floor[kind + POSITIONS] as number);
       }
-      owner[kind] = kind;
-      const node = nodes[kind] as number;
-      const total = node < 0 ? 0 : store.total(node);
       if (total === 0) {
         floor[kind] = baseFloor;
         continue;
@@ -165,7 +173,8 @@ export function denseDistribution(
       floor[kind] = baseFloor * escapeMass;
     }
   }
-  const probs = (vectors[owner[0] as number] as Float64Array).slice(0, vocabSize);
+  const result = vectors[owner[0] as number] as Float64Array;
+  const probs = borrow ? result.subarray(0, vocabSize) : result.slice(0, vocabSize);
   const unseenMass = Math.max(0, (floor[0] as number) * (params.universe - vocabSize));
   return { probs, unseenMass };
 }
