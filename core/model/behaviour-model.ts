@@ -72,6 +72,8 @@ export class BehaviourModel {
   /** Keeps smoothing fitted on the stream's own recent predictions; set by fitModel once fitting is done. */
   tuner: OnlineTuner | null = null;
   private readonly tokenScratch = new Int32Array(6);
+  private readonly statsScratch = new Float64Array(KINDS * 3);
+  private readonly kindScratch = new Float64Array(KINDS);
   private readonly ownerScratch: [number, number, number] = [0, 0, 0];
   private readonly serviceTokens: number[] = [];
   private readonly networkTokens = new Map<string, [number, number]>();
@@ -227,11 +229,10 @@ export class BehaviourModel {
 
   /** Uncalibrated probability of the event's action before learning it (what surprise is tracked on). */
   rawProbability(event: TrailEvent): number {
-    const { sequence } = this;
-    const stats = new Float64Array(KINDS * 3);
+    const { sequence, statsScratch } = this;
     const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
-    sequence.nodeStats(query, sequence.actions.idOf(event.action), stats, 0);
-    return scalarProbability(sequence.params, stats, 0, new Float64Array(KINDS));
+    sequence.nodeStats(query, sequence.actions.idOf(event.action), statsScratch, 0);
+    return scalarProbability(sequence.params, statsScratch, 0, this.kindScratch);
   }
 
   top(dist: ActionDistribution, k: number): Prediction[] {
