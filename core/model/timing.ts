@@ -37,6 +37,9 @@ export class ActivityProfiles {
   readonly owners = new Map<number, OwnerActivity>();
   /** Time-to-next-event histogram per principal id. */
   readonly gaps = new Map<number, Int32Array>();
+  private readonly exposureScratch = new Float64Array(HOURS_PER_WEEK);
+  private readonly countScratch = new Float64Array(HOURS_PER_WEEK);
+  private readonly rateScratch = new Float64Array(HOURS_PER_WEEK);
 
   snapshot(): {
     owners: Array<[number, { hours: number[]; total: number; first: number; last: number }]>;
@@ -98,17 +101,29 @@ export class ActivityProfiles {
 
   /** Expected events per hour for each hour of the week, and the overall average rate. */
   hourlyRates(principal: number, peer: number): { rates: Float64Array; average: number } {
-    const owner = this.ownerFor(principal, peer);
     const rates = new Float64Array(HOURS_PER_WEEK);
-    if (!owner) return { rates, average: 0 };
-    const exposure = exposureHours(owner.first, owner.last);
-    const totalExposure = exposure.reduce((a, b) => a + b, 0);
+    return { rates, average: this.ratesInto(principal, peer, rates) };
+  }
+
+  /**
+   * Writes the hourly rates into `rates` and returns the average rate (0 without history). Scoring calls
+   * this once per event, so it reuses work buffers instead of allocating three arrays a call.
+   */
+  private ratesInto(principal: number, peer: number, rates: Float64Array): number {
+    const owner = this.ownerFor(principal, peer);
+    if (!owner) {
+      rates.fill(0);
+      return 0;
+    }
+    const exposure = exposureHours(owner.first, owner.last, this.exposureScratch);
+    let totalExposure = 0;
+    for (let h = 0; h < HOURS_PER_WEEK; h++) totalExposure += exposure[h] as number;
     const average = owner.total / totalExposure;
-    const counts = neighbourSmoothed(owner.hours);
+    const counts = neighbourSmoothed(owner.hours, this.countScratch);
     for (let h = 0; h < HOURS_PER_WEEK; h++) {
       rates[h] = ((counts[h] as number) + PRIOR_WEEKS * average) / ((exposure[h] as number) + PRIOR_WEEKS);
     }
-    return { rates, average };
+    return average;
   }
 
   /** Probability of each hour of the week given the principal is active (sums to 1). */
@@ -125,9 +140,11 @@ export class ActivityProfiles {
    * that hour is at least as busy as average or was never observed.
    */
   unusualness(principal: number, peer: number, timeMs: number): { probability: number; bits: number } {
-    const { rates, average } = this.hourlyRates(principal, peer);
+    const rates = this.rateScratch;
+    const average = this.ratesInto(principal, peer, rates);
     const rate = rates[hourOfWeek(timeMs)] as number;
-    const total = rates.reduce((a, b) => a + b, 0);
+    let total = 0;
+    for (let h = 0; h < HOURS_PER_WEEK; h++) total += rates[h] as number;
     const probability = total === 0 ? 1 / HOURS_PER_WEEK : rate / total;
     return { probability, bits: average > 0 && rate > 0 ? Math.max(0, Math.log2(average / rate)) : 0 };
   }
@@ -167,8 +184,11 @@ export class ActivityProfiles {
 }
 
 /** How many times each hour of the week lies within [first, last] (partial hours count as observed). */
-export function exposureHours(first: number, last: number): Float64Array {
-  const exposure = new Float64Array(HOURS_PER_WEEK);
+export function exposureHours(
+  first: number,
+  last: number,
+  exposure = new Float64Array(HOURS_PER_WEEK),
+): Float64Array {
   const startHour = Math.floor(first / HOUR_MS);
   const hours = Math.floor(last / HOUR_MS) - startHour + 1;
   const weeks = Math.floor(hours / HOURS_PER_WEEK);
@@ -182,8 +202,8 @@ export function exposureHours(first: number, last: number): Float64Array {
 }
 
 /** Spreads each count over its neighbouring hours (1/4, 1/2, 1/4): 9:00 activity makes 10:00 plausible. */
-function neighbourSmoothed(counts: Float64Array): Float64Array {
-  const out = new Float64Array(HOURS_PER_WEEK);
+function neighbourSmoothed(counts: Float64Array, out = new Float64Array(HOURS_PER_WEEK)): Float64Array {
+  out.fill(0);
   for (let h = 0; h < HOURS_PER_WEEK; h++) {
     const c = counts[h] as number;
     if (c === 0) continue;
