@@ -3,6 +3,7 @@ import { serviceOf } from "../event/normalize.ts";
 import type { TrailEvent } from "../event/types.ts";
 import type { TrailStore } from "../store/trail-store.ts";
 import { BehaviourService, type EventScore, SCORING_VERSION } from "./model-service.ts";
+import { buildRollups, dropRollups } from "./score-rollup.ts";
 import { allStoredEvents, timestampParam } from "./stored-events.ts";
 
 /**
@@ -11,9 +12,10 @@ import { allStoredEvents, timestampParam } from "./stored-events.ts";
  * anomalies, principals and timelines is plain SQL. `score_state` records what the scores were computed
  * from; when the store changes (event count, last ingest run) or the scoring changes, they are recomputed.
  * The table also carries time, principal, action, service and error flag (written in time order), so timelines
- * and rankings read this one narrow table instead of joining the wide `events`.
+ * and rankings read this one narrow table instead of joining the wide `events`; its per-minute and per-hour
+ * rollups (`score-rollup.ts`) answer timelines.
  */
-const TABLE_VERSION = 2;
+const TABLE_VERSION = 4;
 const DDL = [
   `CREATE TABLE IF NOT EXISTS event_scores (
      event_id VARCHAR NOT NULL, time TIMESTAMP NOT NULL, principal_key VARCHAR NOT NULL, action VARCHAR NOT NULL,
@@ -77,6 +79,7 @@ export async function walkStore(
   const db = store.connection;
   if (options.persist) {
     // The table's layout may have changed with TABLE_VERSION: it only holds derived data, so start afresh.
+    await dropRollups(db);
     await db.run("DROP TABLE IF EXISTS event_scores");
     for (const ddl of DDL) await db.run(ddl);
     await db.run("BEGIN TRANSACTION");
@@ -93,6 +96,7 @@ export async function walkStore(
     for (let page = await pages.next(); !page.done; page = await pages.next()) walk(page.value);
     if (appender) {
       appender.closeSync();
+      await buildRollups(db);
       const modelFile = modelPathOf(store);
       if (modelFile) {
         // Best effort: without the file the model is rebuilt by a walk on first use.
