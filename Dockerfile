@@ -20,8 +20,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# 3. Runtime: node_modules, build output and package.json (remix-serve reads "type" from it), owned by root
-#    and read-only for the `node` user (uid 1000) that runs the server.
+# 3. Runtime: node_modules, build output, package.json (remix-serve reads "type" from it) and the sources of
+#    the local data worker, owned by root and read-only for the `node` user (uid 1000) that runs the server.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=3000
@@ -29,6 +29,11 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/build ./build
+# Without MCP_URL the MCP server runs in a worker thread from TypeScript sources, through tsx (a production
+# dependency): its entry in app/utils (app/utils/mcp-local.server.ts) and what it imports, core/ and mcp/.
+COPY --from=build /app/app/utils ./app/utils
+COPY --from=build /app/core ./core
+COPY --from=build /app/mcp ./mcp
 USER node
 EXPOSE 3000
 # ECS uses the task definition's health check; this one serves `docker run` and local compose setups.

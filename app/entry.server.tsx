@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { env } from "./utils/env.server.ts";
+import { closeMcp } from "./utils/mcp.server.ts";
 import { warmUp } from "./utils/warm-up.server.ts";
 
 const ABORT_DELAY = 5_000;
@@ -21,6 +22,12 @@ if (env.NODE_ENV !== "test") {
       ),
     (error: unknown) => process.stderr.write(`[trailcast] data not available: ${(error as Error).message}\n`),
   );
+  // remix-serve stops accepting connections on SIGTERM; the local data worker closes its store and ends.
+  process.once("SIGTERM", () => {
+    closeMcp().catch((error: unknown) =>
+      process.stderr.write(`[trailcast] closing the data server: ${(error as Error).message}\n`),
+    );
+  });
 }
 
 export default function handleRequest(

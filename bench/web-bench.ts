@@ -4,7 +4,7 @@
  * Targets: paint < 1 s, round trip p95 < 100 ms, payload < 256 KB per view, no long task > 50 ms while panning.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium } from "@playwright/test";
 import { FileSource } from "../core/ingest/file-source.ts";
@@ -64,6 +64,50 @@ async function waitFor(
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
+interface Probe {
+  /** Round trips (ms) of the probes made so far. */
+  ms: number[];
+  stop: () => Promise<void>;
+}
+
+/**
+ * Fetches `url` again and again (one at a time, `everyMs` apart) until stopped: how long a client waits for
+ * something that touches neither the store nor the model (liveness, a static file) while the server works.
+ */
+function probe(url: string, everyMs = 100): Probe {
+  const ms: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const ok = await fetch(url).then(
+        async (r) => {
+          await r.arrayBuffer();
+          return r.ok;
+        },
+        () => false,
+      );
+      if (ok) ms.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    ms,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+const probeSummary = (ms: number[]) => ({
+  n: ms.length,
+  p50: ms.length ? round(median(ms)) : null,
+  p95: ms.length ? round(percentile(ms, 95)) : null,
+  max: ms.length ? round(Math.max(...ms)) : null,
+  over100: ms.filter((m) => m > 100).length,
+});
+
 /** `storePath` reuses an existing store (e.g. the one `npm start` made) instead of ingesting `dataDir`. */
 export async function webBench(
   dataDir: string,
@@ -108,6 +152,13 @@ export async function webBench(
   });
   try {
     await waitFor(`${base}/healthz`, 60_000);
+    // While the server warms up (default window, then the behaviour model: rebuilt when its file is missing),
+    // probe what needs neither: liveness and a static file.
+    const asset = readdirSync(join(ROOT, "build/client/assets")).find((name) => name.endsWith(".css"));
+    const probes = {
+      healthz: probe(`${base}/healthz`),
+      ...(asset ? { static: probe(`${base}/assets/${asset}`) } : {}),
+    };
     // Measure a warm service: the server builds the behaviour model at start-up (one prediction); wait for a
     // prediction to answer, as a running service would have long before its first visitor.
     await waitFor(`${base}/api/timeline?from=0&to=1000&buckets=1`, 600_000);
@@ -124,6 +175,10 @@ export async function webBench(
       (body) => ((body as { forecasts?: unknown[] } | null)?.forecasts?.length ?? 0) > 0,
     );
     const serverReadySeconds = (performance.now() - spawned) / 1000;
+    await Promise.all(Object.values(probes).map((p) => p.stop()));
+    const startupLatencyMs = Object.fromEntries(
+      Object.entries(probes).map(([name, p]) => [name, probeSummary(p.ms)]),
+    );
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.addInitScript(() => {
@@ -142,8 +197,9 @@ export async function webBench(
       if (!request.url().includes("/api/timeline")) return;
       const timing = request.timing();
       const response = await request.response();
-      const body = await response?.body();
-      const serverTiming = (await response?.allHeaders())?.["server-timing"] ?? "";
+      // A body is gone once its page navigated away (a deep link right after a prefetch): counted as 0 bytes.
+      const body = await response?.body().catch(() => null);
+      const serverTiming = (await response?.allHeaders().catch(() => null))?.["server-timing"] ?? "";
       timeline.push({
         ms: timing.responseEnd,
         bytes: body?.length ?? 0,
@@ -246,6 +302,8 @@ export async function webBench(
       scoringSeconds: round(scoringSeconds),
       // Start-up until a prediction answers (the behaviour model is loaded or, without its file, rebuilt).
       serverReadySeconds: round(serverReadySeconds),
+      // Liveness and static-file round trips from the first healthz answer until a prediction answered.
+      startupLatencyMs,
       firstMeaningfulPaintMs: {
         ...paintSummary(defaults),
         target: 1000,

@@ -98,6 +98,58 @@ describe("resource routes", () => {
     expect(lines[1]?.startsWith(`${store.xssEventId},`)).toBe(true);
   });
 
+  it("/api/timeline and the exports count exactly the events scoring at least minScore", async () => {
+    const { callTool } = await import("../utils/mcp.server.ts");
+    const { loader: timeline } = await import("./api.timeline.ts");
+    const { loader: jsonl } = await import("./export.events[.]jsonl.ts");
+    const end = Date.parse(store.dataEnd) + 1;
+    const start = end - 10 * 86_400_000;
+    // Every event with its score, unfiltered: the expected counts are computed here, not by the tools.
+    const scores: number[] = [];
+    for (let cursor: string | null = null; ; ) {
+      const page: { events: { score: number | null }[]; nextCursor: string | null } = await callTool(
+        "lookup_events",
+        {
+          start: new Date(start).toISOString(),
+          end: new Date(end).toISOString(),
+          limit: 500,
+          ...(cursor ? { cursor } : {}),
+        },
+      );
+      scores.push(...page.events.map((e) => e.score ?? 0));
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    const min = 0.3;
+    const expected = scores.filter((score) => score >= min).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(expected).toBeLessThan(scores.length);
+
+    const payload = (await (
+      await timeline(args(`/api/timeline?from=${start}&to=${end}&buckets=200&minScore=${min}`))
+    ).json()) as TimelinePayload;
+    const totals = payload.lanes.reduce((sum, lane) => sum + lane.total, 0);
+    const cells = payload.lanes.reduce(
+      (sum, lane) => sum + lane.cells.filter((_, i) => i % 4 === 1).reduce((a, b) => a + b, 0),
+      0,
+    );
+    expect(totals).toBe(expected);
+    expect(cells).toBe(expected);
+    // Every bucket left holds a matching event, so its highest score reaches the minimum.
+    for (const lane of payload.lanes)
+      for (let i = 3; i < lane.cells.length; i += 4)
+        expect(lane.cells[i]).toBeGreaterThanOrEqual(min * 1000 - 1);
+
+    const exported = (
+      await jsonl(args(`/export/events.jsonl?from=${start}&to=${end}&minScore=${min}`)).text()
+    )
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { score: number });
+    expect(exported).toHaveLength(expected);
+    expect(exported.every((e) => e.score >= min)).toBe(true);
+  });
+
   it("/api/chat answers offline with tool progress over text/event-stream", async () => {
     const { action } = await import("./api.chat.ts");
     const response = await action(

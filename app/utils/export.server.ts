@@ -50,9 +50,8 @@ export function exportResponse(request: Request, format: "jsonl" | "csv"): Respo
           order: "oldest",
         },
       );
-      // lookup_events has no score filter: the minimum anomaly score is applied here.
+      // The minimum anomaly score is one of the filters lookup_events applies.
       const text = page.events
-        .filter((event) => filters.minScore <= 0 || (event.score ?? 0) >= filters.minScore)
         .map((event) =>
           format === "csv" ? csvRow(CSV_COLUMNS.map((column) => event[column])) : jsonLine(event),
         )

@@ -3,18 +3,29 @@ import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { env } from "./env.server.ts";
-import { connectLocalServer } from "./mcp-local.server.ts";
+import { type LocalServer, startLocalServer } from "./mcp-local.server.ts";
 import { type Priority, type Ticket, WorkQueue } from "./work-queue.ts";
 
 /**
- * The web app's only door to CloudTrail-derived data: an MCP client. Locally it is connected in-process to
- * the same MCP server the CLI and Lambda serve (linked in-memory transports); in AWS (`MCP_URL` set) it talks
+ * The web app's only door to CloudTrail-derived data: an MCP client. Locally it is connected to the same MCP
+ * server the CLI and Lambda serve, running in a worker thread (mcp-local.server.ts); in AWS (`MCP_URL` set) it talks
  * Streamable HTTP to the Lambda Function URL, every request SigV4-signed for service `lambda`, so the web
  * task needs no CloudTrail permission at all.
  */
 export class McpToolError extends Error {
+  constructor(
+    readonly tool: string,
+    message: string,
+  ) {
+    super(`${tool}: ${message}`);
+  }
+}
+
+/** The connection to the MCP server ended under a call (the local data worker died, or was closed). */
+export class McpUnavailableError extends Error {
   constructor(
     readonly tool: string,
     message: string,
@@ -31,6 +42,14 @@ export interface ToolInfo {
 
 let connecting: Promise<Client> | null = null;
 let connectOverride: (() => Promise<Transport>) | null = null;
+let current: Client | null = null;
+/**
+ * The local data worker, kept on globalThis: a module reload (vite dev) closes the previous one rather than
+ * leaving it running with the store open.
+ */
+const slot = globalThis as { __trailcastLocalMcp?: LocalServer | undefined };
+/** Why the last connection ended, for the calls it failed. */
+let connectionError: string | null = null;
 
 /** Tests: connect to another server (e.g. one over a small generated store). */
 export function useMcpTransport(factory: () => Promise<Transport>): void {
@@ -49,13 +68,46 @@ export function mcpClient(): Promise<Client> {
 
 async function connect(): Promise<Client> {
   const client = new Client({ name: "trailcast-web", version: "0.1.0" });
-  const transport = connectOverride
-    ? await connectOverride()
-    : env.MCP_URL
-      ? remoteTransport(env.MCP_URL)
-      : await connectLocalServer(env.TRAILCAST_STORE);
-  await client.connect(transport);
+  let server: LocalServer | null = null;
+  let transport: Transport;
+  if (connectOverride) transport = await connectOverride();
+  else if (env.MCP_URL) transport = remoteTransport(env.MCP_URL);
+  else {
+    await slot.__trailcastLocalMcp?.close();
+    server = await startLocalServer(env.TRAILCAST_STORE);
+    transport = server.transport;
+  }
+  connectionError = null;
+  client.onerror = (error) => {
+    connectionError = error.message;
+  };
+  // A connection that ends (the local worker died) is not reused: the next call connects (and starts) again.
+  client.onclose = () => {
+    if (connecting && current === client) connecting = null;
+    if (server && slot.__trailcastLocalMcp === server) slot.__trailcastLocalMcp = undefined;
+    void server?.close();
+  };
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await server?.close();
+    throw error;
+  }
+  if (server) slot.__trailcastLocalMcp = server;
+  current = client;
   return client;
+}
+
+/** Closes the client and, locally, the data worker and its store (server shutdown, tests). */
+export async function closeMcp(): Promise<void> {
+  const pending = connecting;
+  connecting = null;
+  current = null;
+  const client = await pending?.catch(() => null);
+  const server = slot.__trailcastLocalMcp;
+  slot.__trailcastLocalMcp = undefined;
+  await client?.close();
+  await server?.close();
 }
 
 function remoteTransport(url: string): Transport {
@@ -108,8 +160,9 @@ const LOCAL_CONCURRENCY = 1;
 const REMOTE_CONCURRENCY = 6;
 const UNQUEUED_TOOLS = new Set(["lake_query"]);
 /**
- * The SDK gives up on a call after 60 s; in-process, the first prediction builds the behaviour model, which
- * on a large store takes longer (the call is not hung, and its result is what warm-up waits for).
+ * The SDK gives up on a call after 60 s; locally, the first prediction builds the behaviour model, which on a
+ * large store takes longer (the call is not hung, and its result is what warm-up waits for). A worker that
+ * dies fails its calls at once (McpUnavailableError), so this only bounds a worker that is stuck.
  */
 const LOCAL_TIMEOUT_MS = 15 * 60_000;
 let queue: WorkQueue | null = null;
@@ -146,14 +199,25 @@ export async function callToolRaw(
   args: Record<string, unknown>,
   options: CallOptions = {},
 ): Promise<RawToolResult> {
-  const client = await mcpClient();
-  const call = () =>
-    client.callTool(
+  // The client is taken when the call starts: one queued behind a crash of the local worker starts it again.
+  const call = async () =>
+    (await mcpClient()).callTool(
       { name, arguments: args },
       undefined,
       env.MCP_URL ? undefined : { timeout: LOCAL_TIMEOUT_MS },
     );
-  const result = UNQUEUED_TOOLS.has(name) ? await call() : await toolQueue().run(call, options);
+  let result: Awaited<ReturnType<typeof call>>;
+  try {
+    result = UNQUEUED_TOOLS.has(name) ? await call() : await toolQueue().run(call, options);
+  } catch (error) {
+    if (
+      error instanceof McpError &&
+      error.code === ErrorCode.ConnectionClosed &&
+      !/cancelled/i.test(error.message)
+    )
+      throw new McpUnavailableError(name, connectionError ?? "the connection to the MCP server closed");
+    throw error;
+  }
   const text = Array.isArray(result.content)
     ? result.content
         .map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : ""))

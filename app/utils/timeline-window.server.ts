@@ -129,44 +129,43 @@ async function computeWindow(
     },
     call,
   );
-  // get_timeline has no score filter: with a minimum score, buckets whose highest score is below it hold no
-  // matching event and are dropped; counts of the others still include lower-scoring events.
-  const min = request.filters.minScore;
+  // The minimum anomaly score is one of the filter arguments: counts and events are of matching events only.
   const lanes = result.tracks.map((track) => ({
     key: track.key,
     label: track.label,
     total: track.events,
-    cells: track.buckets.flatMap(([index, n, errors, score]) =>
-      min > 0 && (score ?? 0) < min ? [] : [index, n, errors, Math.round((score ?? 0) * 1000)],
-    ),
+    cells: track.buckets.flatMap(([index, n, errors, score]) => [
+      index,
+      n,
+      errors,
+      Math.round((score ?? 0) * 1000),
+    ]),
   }));
   let events: EventMark[] | null = null;
   if (result.events) {
     const known = new Set(lanes.map((l) => l.key));
-    events = result.events
-      .filter((e) => min <= 0 || (e.score ?? 0) >= min)
-      .map((e) => {
-        const lane = laneOf(request.group, e);
-        if (!known.has(lane)) {
-          known.add(lane);
-          lanes.push({
-            key: lane,
-            label: request.group === "principal" ? e.principalName : lane,
-            total: 0,
-            cells: [],
-          });
-        }
-        return {
-          id: e.eventId,
-          t: Date.parse(e.time),
-          lane,
-          action: e.action,
-          principal: e.principalName,
-          score: e.score ?? 0,
-          error: e.errorCode,
-          readOnly: e.readOnly,
-        };
-      });
+    events = result.events.map((e) => {
+      const lane = laneOf(request.group, e);
+      if (!known.has(lane)) {
+        known.add(lane);
+        lanes.push({
+          key: lane,
+          label: request.group === "principal" ? e.principalName : lane,
+          total: 0,
+          cells: [],
+        });
+      }
+      return {
+        id: e.eventId,
+        t: Date.parse(e.time),
+        lane,
+        action: e.action,
+        principal: e.principalName,
+        score: e.score ?? 0,
+        error: e.errorCode,
+        readOnly: e.readOnly,
+      };
+    });
   }
   return {
     from: Date.parse(result.start),

@@ -30,8 +30,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const ms = (text: string | null | undefined) => (text ? Date.parse(text) : null);
 
 /**
- * Timeline filters → the tools' shared filter arguments. The minimum anomaly score is not one of them (only
- * list_anomalies takes it), so callers apply it to what comes back.
+ * Timeline filters → the filter arguments get_timeline and lookup_events share. The minimum anomaly score is
+ * applied by the tools (on the stored scores), so counts and pages hold only events scoring at least it.
  */
 export function filterArgs(filters: Partial<Filters>): Record<string, unknown> {
   return {
@@ -41,6 +41,7 @@ export function filterArgs(filters: Partial<Filters>): Record<string, unknown> {
       ? { eventSource: filters.service.includes(".") ? filters.service : `${filters.service}.amazonaws.com` }
       : {}),
     ...(filters.errorsOnly ? { errorCode: "*" } : {}),
+    ...(filters.minScore && filters.minScore > 0 ? { minScore: filters.minScore } : {}),
     ...(filters.readWrite === "read"
       ? { readOnly: true }
       : filters.readWrite === "write"
