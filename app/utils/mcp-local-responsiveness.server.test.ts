@@ -71,6 +71,8 @@ describe("the web server's event loop while the model is built", () => {
       `model build over ${EVENTS} events: in-process ${inProcess.ms.toFixed(0)} ms, event loop held up to ${inProcess.worstLagMs.toFixed(0)} ms; ` +
         `in the worker ${inWorker.ms.toFixed(0)} ms, event loop held up to ${inWorker.worstLagMs.toFixed(0)} ms\n`,
     );
-    expect(inWorker.worstLagMs).toBeLessThan(50);
+    // Relative, not absolute: on a loaded machine every timer is late, but only the in-process build holds the
+    // loop for its synchronous stretches (about 2 s here, against tens of milliseconds in the worker).
+    expect(inWorker.worstLagMs * 4).toBeLessThan(inProcess.worstLagMs);
   });
 });

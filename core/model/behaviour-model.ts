@@ -76,6 +76,7 @@ export class BehaviourModel {
   private readonly kindScratch = new Float64Array(KINDS);
   private readonly ownerScratch: [number, number, number] = [0, 0, 0];
   private readonly serviceTokens: number[] = [];
+  private readonly accountByPrincipal: number[] = [];
   private readonly networkTokens = new Map<string, [number, number]>();
   /** Per principal id: the strongest scored evidence of its current session. */
   readonly peaks = new Map<number, SessionPeak>();
@@ -145,9 +146,23 @@ export class BehaviourModel {
     return ids;
   }
 
+  /**
+   * The account id token of an event. A principal with an account in its identity keeps it, so that id is
+   * remembered per principal: interning the account string of every event costs a string hash each.
+   */
+  private accountIdOf(event: TrailEvent, principalId: number): number {
+    const known = this.accountByPrincipal[principalId];
+    if (known !== undefined) return known;
+    const id = this.accounts.intern(accountOf(event));
+    if (event.principal.accountId) this.accountByPrincipal[principalId] = id;
+    return id;
+  }
+
   /** The strongest scored event so far in the principal's current session, if any. */
-  sessionPeak(event: TrailEvent): SessionPeak | undefined {
-    const principalId = this.sequence.principals.idOf(event.principal.key);
+  sessionPeak(
+    event: TrailEvent,
+    principalId = this.sequence.principals.idOf(event.principal.key),
+  ): SessionPeak | undefined {
     const peak = principalId < 0 ? undefined : this.peaks.get(principalId);
     if (!peak || event.time < peak.time || startsNewSession(peak, event, this.sequence.idleGapMs))
       return undefined;
@@ -184,11 +199,11 @@ export class BehaviourModel {
     const owners = this.ownerScratch;
     owners[0] = principalId;
     owners[1] = peerId;
-    owners[2] = this.accounts.intern(accountOf(event));
+    owners[2] = this.accountIdOf(event, principalId);
     this.novelty.observeIds(owners, this.tokenIds(event, action));
     this.rates.observe(principalId, event.time, isAccessDenied(event.errorCode), event.action);
     this.eventsSeen += 1;
-    const peak = this.sessionPeak(event);
+    const peak = this.sessionPeak(event, principalId);
     const keep = peak && (!scored || peak.bits >= scored.bits);
     const next = this.peaks.get(principalId) ?? {
       time: 0,
