@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { serviceOf } from "../event/normalize.ts";
 import type { TrailEvent } from "../event/types.ts";
 import type { TrailStore } from "../store/trail-store.ts";
+import { buildPages, dropPages } from "./event-pages.ts";
 import { BehaviourService, type EventScore, SCORING_VERSION } from "./model-service.ts";
 import { buildRollups, dropRollups } from "./score-rollup.ts";
 import { allStoredEvents, timestampParam } from "./stored-events.ts";
@@ -13,9 +14,10 @@ import { allStoredEvents, timestampParam } from "./stored-events.ts";
  * from; when the store changes (event count, last ingest run) or the scoring changes, they are recomputed.
  * The table also carries time, principal, action, service and error flag (written in time order), so timelines
  * and rankings read this one narrow table instead of joining the wide `events`; its per-minute and per-hour
- * rollups (`score-rollup.ts`) answer timelines.
+ * rollups (`score-rollup.ts`) answer timelines, and its projection with the listed columns (`event-pages.ts`)
+ * answers lookups.
  */
-const TABLE_VERSION = 4;
+const TABLE_VERSION = 5;
 const DDL = [
   `CREATE TABLE IF NOT EXISTS event_scores (
      event_id VARCHAR NOT NULL, time TIMESTAMP NOT NULL, principal_key VARCHAR NOT NULL, action VARCHAR NOT NULL,
@@ -80,6 +82,7 @@ export async function walkStore(
   if (options.persist) {
     // The table's layout may have changed with TABLE_VERSION: it only holds derived data, so start afresh.
     await dropRollups(db);
+    await dropPages(db);
     await db.run("DROP TABLE IF EXISTS event_scores");
     for (const ddl of DDL) await db.run(ddl);
     await db.run("BEGIN TRANSACTION");
@@ -97,6 +100,7 @@ export async function walkStore(
     if (appender) {
       appender.closeSync();
       await buildRollups(db);
+      await buildPages(db);
       const modelFile = modelPathOf(store);
       if (modelFile) {
         // Best effort: without the file the model is rebuilt by a walk on first use.

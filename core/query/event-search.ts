@@ -8,6 +8,7 @@ import {
   scoresTableSuffices,
   type WhereOptions,
 } from "./event-filter.ts";
+import { PAGE_COLUMNS, PAGES_TABLE, pagesExist, pagesSuffice } from "./event-pages.ts";
 import {
   EVENT_ONLY_COLUMNS,
   type EventSummary,
@@ -30,6 +31,11 @@ export interface LookupRequest {
   cursor?: string;
 }
 
+export interface LookupOptions {
+  /** Page on the `event_pages` projection when it answers the filter (default true; false reads events). */
+  pages?: boolean;
+}
+
 export interface LookupResult {
   events: EventSummary[];
   /** Pass back as `cursor` (with the same other arguments) for the next page; null when there is none. */
@@ -39,14 +45,16 @@ export interface LookupResult {
 /**
  * Events matching a filter, newest or oldest first, keyset-paged on (time, eventID) so a page costs the same
  * at any depth. `scores` joins persisted anomaly scores when the store has them; score filters (minScore,
- * tactic) need them. `scoresCurrent` (scores cover every event) lets the narrow, time-ordered
- * `event_scores` find the page when the filter only uses its columns.
+ * tactic) need them. `scoresCurrent` (scores cover every event) lets the time-ordered projection
+ * `event_pages` answer the page in one query when it carries the filtered columns, else the narrow
+ * `event_scores` find the page when the filter only uses its columns; any other filter reads `events`.
  */
 export async function lookupEvents(
   store: TrailStore,
   request: LookupRequest,
   scores: boolean,
   scoresCurrent = false,
+  options: LookupOptions = {},
 ): Promise<LookupResult> {
   if (needsScores(request.filter) && !scores) throw scoresMissing();
   const digest = queryDigest({ filter: request.filter, order: request.order });
@@ -55,11 +63,15 @@ export async function lookupEvents(
     : null;
   const limit = Math.max(1, Math.min(MAX_LOOKUP_LIMIT, Math.trunc(request.limit)));
   const page: Page = { filter: request.filter, after, newest: request.order === "newest", limit };
-  // Stale scores still answer a score filter (an unscored event cannot pass it), never a plain lookup.
+  // Stale scores (and their projection) still answer a score filter (an unscored event cannot pass it),
+  // never a plain lookup.
+  const indexed = scores && (needsScores(request.filter) || scoresCurrent);
   const rows =
-    scores && (needsScores(request.filter) || scoresCurrent) && scoresTableSuffices(request.filter)
-      ? await pageFromScores(store, page)
-      : await pageFromEvents(store, page, scores);
+    indexed && options.pages !== false && pagesSuffice(request.filter) && (await pagesExist(store))
+      ? await pageFromPages(store, page)
+      : indexed && scoresTableSuffices(request.filter)
+        ? await pageFromScores(store, page)
+        : await pageFromEvents(store, page, scores);
   const last = rows.length > limit ? rows[limit - 1] : undefined;
   return {
     events: rows.slice(0, limit).map(toSummary),
@@ -115,8 +127,19 @@ async function pageFromEvents(store: TrailStore, page: Page, scores: boolean): P
   return join ? rows : withScores(store, rows, scores);
 }
 
+/** One query on the time-ordered projection, which carries every listed column, the score and the tactic. */
+function pageFromPages(store: TrailStore, page: Page): Promise<SummaryRow[]> {
+  const { sql, params } = pageWhere(page, { scores: "e" });
+  const direction = page.newest ? "DESC" : "ASC";
+  return store.rows<SummaryRow>(
+    `SELECT ${PAGE_COLUMNS} FROM ${PAGES_TABLE} e ${sql}
+     ORDER BY e.time ${direction}, e.event_id ${direction} LIMIT ${page.limit + 1}`,
+    params,
+  );
+}
+
 /**
- * Pages on the narrow, time-ordered `event_scores` alone (filters on time, principal, action, service, any
+ * Without the projection (a store scored before it existed), pages on the narrow, time-ordered `event_scores` alone (filters on time, principal, action, service, any
  * error, score), then reads the page's events. `events` is in ingest order (an S3 trail region by region),
  * so its zone maps barely prune a time window; `event_scores` was written in time order and its zone maps
  * skip all but the window's row groups. A high minScore over weeks never hashes events either.

@@ -4,7 +4,7 @@ import { timestampParam } from "./stored-events.ts";
 
 /** Longest event-derived string shown in listings (user agents and ARNs can be kilobytes). */
 export const MAX_FIELD_CHARS = 200;
-const MAX_RESOURCES = 3;
+export const MAX_RESOURCES = 3;
 
 /** One event as tools list it: the fields an analyst scans, clipped so a page stays small. */
 export interface EventSummary {

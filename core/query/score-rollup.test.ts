@@ -62,7 +62,7 @@ async function both(req: TimelineRequest) {
 }
 
 describe("timeline rollups", () => {
-  it("hold every scored event at every level, per minute and per hour", async () => {
+  it("hold every scored event at every level, per minute, per 5 minutes and per hour", async () => {
     const [scored] = await store.rows<{ n: number; errors: number }>(
       "SELECT count(*) AS n, count(*) FILTER (WHERE is_error) AS errors FROM event_scores",
     );
@@ -86,7 +86,9 @@ describe("timeline rollups", () => {
       cells: true,
     });
     expect((await plan({}, hourStart, 2 * HOUR))?.cells).toBe(false);
-    expect((await plan({}, hourStart, 5 * MINUTE))?.table).toBe("event_rollup_minute");
+    expect((await plan({}, hourStart, 5 * MINUTE))?.table).toBe("event_rollup_5min");
+    expect((await plan({}, hourStart, 10 * MINUTE))?.table).toBe("event_rollup_5min");
+    expect((await plan({}, hourStart, 2 * MINUTE))?.table).toBe("event_rollup_minute");
     expect(await plan({}, hourStart, 30_000)).toBeNull();
     expect(await plan({ errorCode: "*", service: "s3" }, hourStart, HOUR)).toEqual({
       table: "event_rollup_hour",
