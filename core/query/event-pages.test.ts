@@ -1,16 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TrailStore } from "../store/trail-store.ts";
+import type { TrailStore } from "../store/trail-store.ts";
 import type { EventQueryFilter } from "./event-filter.ts";
 import { pagesExist, pagesSuffice } from "./event-pages.ts";
 import { type LookupRequest, lookupEvents } from "./event-search.ts";
-import { ensureSampleStore } from "./sample-store.ts";
-import { TrailData } from "./trail-data.ts";
+import { type ScoredSample, scoredSample } from "./scored-sample.test-support.ts";
 
 const HOUR = 3_600_000;
-let dir: string;
+let sample: ScoredSample | undefined;
 let store: TrailStore;
 let first: number;
 let last: number;
@@ -19,16 +15,8 @@ let seen: Record<string, string>;
 
 // A generated organisation (attacks included, so there are errors, tactics and high scores), scored by TrailData.
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "trailcast-pages-"));
-  const storePath = join(dir, "store.duckdb");
-  await ensureSampleStore({ storePath, targetEvents: 6000, days: 6, seed: 7 });
-  (await TrailData.open({ storePath })).close();
-  store = await TrailStore.open(storePath, { readOnly: true });
-  const [span] = await store.rows<{ first: number; last: number }>(
-    "SELECT epoch_ms(min(time)) AS first, epoch_ms(max(time)) AS last FROM events",
-  );
-  first = span?.first ?? 0;
-  last = span?.last ?? 0;
+  sample = await scoredSample(7);
+  ({ store, first, last } = sample);
   const mode = async (column: string, where = "TRUE") => {
     const [row] = await store.rows<{ v: string }>(
       `SELECT ${column}::VARCHAR AS v FROM events e LEFT JOIN event_scores s USING (event_id) WHERE ${where}
@@ -51,8 +39,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  store?.close();
-  await rm(dir, { recursive: true, force: true });
+  await sample?.dispose();
 });
 
 /** Every page of a lookup, following cursors, from the projection (when it applies) or from the events. */

@@ -1,17 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TrailStore } from "../store/trail-store.ts";
+import type { TrailStore } from "../store/trail-store.ts";
 import type { EventQueryFilter } from "./event-filter.ts";
-import { ensureSampleStore } from "./sample-store.ts";
 import { ROLLUP_GRAINS, rollupPlan } from "./score-rollup.ts";
+import { type ScoredSample, scoredSample } from "./scored-sample.test-support.ts";
 import { type TimelineGroupBy, type TimelineRequest, timeline } from "./timeline.ts";
-import { TrailData } from "./trail-data.ts";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
-let dir: string;
+let sample: ScoredSample | undefined;
 let store: TrailStore;
 let first: number;
 let last: number;
@@ -20,16 +16,8 @@ let errorAction: string;
 
 // A generated organisation (attacks included, so there are errors and high scores), scored by TrailData.
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "trailcast-rollup-"));
-  const storePath = join(dir, "store.duckdb");
-  await ensureSampleStore({ storePath, targetEvents: 6000, days: 6, seed: 5 });
-  (await TrailData.open({ storePath })).close();
-  store = await TrailStore.open(storePath, { readOnly: true });
-  const [span] = await store.rows<{ first: number; last: number }>(
-    "SELECT epoch_ms(min(time)) AS first, epoch_ms(max(time)) AS last FROM events",
-  );
-  first = span?.first ?? 0;
-  last = span?.last ?? 0;
+  sample = await scoredSample(5);
+  ({ store, first, last } = sample);
   topPrincipals = (
     await store.rows<{ k: string }>(
       "SELECT principal_key AS k FROM event_scores GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3",
@@ -42,8 +30,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  store?.close();
-  await rm(dir, { recursive: true, force: true });
+  await sample?.dispose();
 });
 
 const request = (
