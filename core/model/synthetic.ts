@@ -1,3 +1,4 @@
+import { apiCallEvent } from "../event/api-call.ts";
 import type { Principal, TrailEvent } from "../event/types.ts";
 
 /**
@@ -95,28 +96,20 @@ export function syntheticEvents(options: SyntheticOptions): TrailEvent[] {
       const action =
         roll < 0.005 ? pick(actions) : roll < 0.03 ? pick(pick(workflows[who.group] as string[][])) : planned;
       t += 500 + Math.floor(random() * 4000);
-      const [service, name] = action.split(":") as [string, string];
+      const name = action.split(":")[1] ?? "";
       const denied = random() < 0.01;
-      events.push({
-        eventId: `synthetic-${options.seed ?? 1}-${serial++}`,
-        time: t,
-        action,
-        eventSource: `${service}.amazonaws.com`,
-        eventName: name,
-        principal: who.principal,
-        region: "us-east-1",
-        sourceIp: who.ip,
-        userAgent: who.agent,
-        readOnly: /^(Get|List|Describe)/.test(name),
-        errorCode: denied ? "AccessDenied" : null,
-        errorMessage: null,
-        resources: [],
-        accessKeyId: null,
-        sessionKey: null,
-        eventType: "AwsApiCall",
-        recipientAccountId: "111122223333",
-        raw: "{}",
-      });
+      events.push(
+        apiCallEvent(who.principal, action, t, {
+          eventId: `synthetic-${options.seed ?? 1}-${serial++}`,
+          region: "us-east-1",
+          sourceIp: who.ip,
+          userAgent: who.agent,
+          readOnly: /^(Get|List|Describe)/.test(name),
+          errorCode: denied ? "AccessDenied" : null,
+          recipientAccountId: "111122223333",
+          raw: "{}",
+        }),
+      );
     }
   }
   return events;

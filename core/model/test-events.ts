@@ -1,3 +1,4 @@
+import { apiCallEvent } from "../event/api-call.ts";
 import type { Principal, TrailEvent } from "../event/types.ts";
 
 /** Small hand-made events for tests: only the fields the model reads are meaningful. */
@@ -29,29 +30,17 @@ export function eventOf(
   time: number,
   extra: Partial<TrailEvent> = {},
 ): TrailEvent {
-  const [service, name] = action.split(":") as [string, string];
   serial += 1;
-  return {
+  return apiCallEvent(principal, action, time, {
     eventId: `test-${serial}`,
-    time,
-    action,
-    eventSource: `${service}.amazonaws.com`,
-    eventName: name,
-    principal,
     region: "us-east-1",
     sourceIp: "10.0.0.1",
     userAgent: "aws-cli/2.15.0",
-    readOnly: /^(Get|List|Describe)/.test(name),
-    errorCode: null,
-    errorMessage: null,
-    resources: [],
-    accessKeyId: null,
-    sessionKey: null,
-    eventType: "AwsApiCall",
+    readOnly: /^(Get|List|Describe)/.test(action.split(":")[1] ?? ""),
     recipientAccountId: "111122223333",
     raw: "{}",
     ...extra,
-  };
+  });
 }
 
 /** A principal repeating a workflow every `gapMs`, `times` times, starting at `start`. */

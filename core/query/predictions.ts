@@ -1,3 +1,4 @@
+import { apiCallEvent } from "../event/api-call.ts";
 import type { Principal, TrailEvent } from "../event/types.ts";
 import { round } from "./event-summary.ts";
 import type { BehaviourService } from "./model-service.ts";
@@ -84,25 +85,5 @@ export async function predictNextActions(
 }
 
 function syntheticEvent(principal: Principal, action: string, time: number): TrailEvent {
-  const [service, name] = action.split(":") as [string, string];
-  return {
-    eventId: `hypothetical-${time}`,
-    time,
-    action,
-    eventSource: `${service}.amazonaws.com`,
-    eventName: name,
-    principal,
-    region: "",
-    sourceIp: "",
-    userAgent: "",
-    readOnly: null,
-    errorCode: null,
-    errorMessage: null,
-    resources: [],
-    accessKeyId: null,
-    sessionKey: null,
-    eventType: "AwsApiCall",
-    recipientAccountId: principal.accountId,
-    raw: "",
-  };
+  return apiCallEvent(principal, action, time, { eventId: `hypothetical-${time}` });
 }
