@@ -1,5 +1,6 @@
 import { isoSecond } from "./clock.ts";
 import type { IamUser, RoleRef } from "./org.ts";
+import type { Caller } from "./record.ts";
 
 /**
  * `userIdentity` blocks in the shapes CloudTrail records them. A session's identity object is built once and
@@ -76,6 +77,11 @@ export function roleSessionIdentity(
 /** An AWS service acting on its own account (AssumeRole of a service role, bucket ACL checks). */
 export function serviceIdentity(service: string): Identity {
   return { type: "AWSService", invokedBy: service };
+}
+
+/** An AWS service calling from its own network with its own name as client (what CloudTrail shows). */
+export function serviceCaller(service: string, accountId: string): Caller {
+  return { identity: serviceIdentity(service), accountId, sourceIp: service, agent: () => service };
 }
 
 /** The IAM Identity Center federation step as the member account records it. */

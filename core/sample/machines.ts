@@ -7,7 +7,7 @@ import { simulateBackup } from "./backup-job.ts";
 import { type Cadence, cadence, runTimes } from "./cadence.ts";
 import { HOUR, MINUTE, SECOND } from "./clock.ts";
 import type { Emitter } from "./emitter.ts";
-import { iamUserIdentity, roleSessionIdentity, serviceIdentity } from "./identity.ts";
+import { iamUserIdentity, roleSessionIdentity, serviceCaller } from "./identity.ts";
 import { sessionAccessKey, vpcEndpointId } from "./ids.ts";
 import type { Account } from "./inventory.ts";
 import type { Org, RoleRef } from "./org.ts";
@@ -85,12 +85,7 @@ export class Machines {
     const accessKeyId = sessionAccessKey(rng);
     const at = t - rng.range(0.2, 0.9) * SECOND;
     const name = sessionName();
-    const svc: Caller = {
-      identity: serviceIdentity(service),
-      accountId: role.accountId,
-      sourceIp: service,
-      agent: () => service,
-    };
+    const svc = serviceCaller(service, role.accountId);
     this.emitter.emit(
       rng,
       svc,

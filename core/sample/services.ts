@@ -4,7 +4,7 @@ import { bucketCall, call } from "./api-services.ts";
 import { type Cadence, cadence, runTimes } from "./cadence.ts";
 import { DAY, HOUR, localMidnight, MINUTE, SECOND, weekday } from "./clock.ts";
 import type { Emitter } from "./emitter.ts";
-import { roleSessionIdentity, serviceIdentity } from "./identity.ts";
+import { roleSessionIdentity, serviceCaller } from "./identity.ts";
 import { sessionAccessKey } from "./ids.ts";
 import type { Org, RoleRef } from "./org.ts";
 import type { Rng } from "./prng.ts";
@@ -50,12 +50,7 @@ export class Services {
     const rng = this.rng.fork("service-session", role.name, hour);
     const created = hour * HOUR - rng.range(1, 20) * MINUTE;
     const accessKeyId = sessionAccessKey(rng);
-    const svc: Caller = {
-      identity: serviceIdentity(service),
-      accountId: role.accountId,
-      sourceIp: service,
-      agent: () => service,
-    };
+    const svc = serviceCaller(service, role.accountId);
     this.emitter.emit(
       rng,
       svc,
@@ -122,12 +117,7 @@ export class Services {
 
   private trailChecks(dayStart: number): void {
     const account = this.org.accounts.prod;
-    const caller: Caller = {
-      identity: serviceIdentity("cloudtrail.amazonaws.com"),
-      accountId: account.id,
-      sourceIp: "cloudtrail.amazonaws.com",
-      agent: () => "cloudtrail.amazonaws.com",
-    };
+    const caller = serviceCaller("cloudtrail.amazonaws.com", account.id);
     const phase = Math.floor(this.rng.fork("phase", "trail").float() * this.trail.intervalMs);
     for (const t of runTimes(this.periodStart, dayStart, this.trail.intervalMs, phase)) {
       const rng = this.rng.fork("trail", t);
