@@ -11,18 +11,10 @@ import { FileSource } from "../core/ingest/file-source.ts";
 import { TrailData } from "../core/query/trail-data.ts";
 import { ingest } from "../core/store/ingest.ts";
 import { TrailStore } from "../core/store/trail-store.ts";
+import { CHROMIUM_LAUNCH } from "../e2e/chromium.ts";
 import { median, percentile, round } from "./stats.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 type Phase = "load" | "deep-link" | "interaction";
 interface TimelineRequest {
@@ -146,10 +138,7 @@ export async function webBench(
       },
     },
   );
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     await waitFor(`${base}/healthz`, 60_000);
     // While the server warms up (default window, then the behaviour model: rebuilt when its file is missing),
