@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import {
   type DuckDBConnection,
   DuckDBInstance,
+  type DuckDBMaterializedResult,
   type DuckDBResultReader,
   DuckDBTimestampValue,
   type DuckDBType,
@@ -11,6 +12,7 @@ import {
   JSDuckDBValueConverter,
 } from "@duckdb/node-api";
 import { SCHEMA_DDL, SCHEMA_VERSION } from "./schema.ts";
+import { StatementCache } from "./statement-cache.ts";
 
 export const DEFAULT_STORE_PATH = ".trailcast/trailcast.duckdb";
 
@@ -39,11 +41,15 @@ export function timestampParam(ms: number): DuckDBTimestampValue {
  * history and every skipped input. Extensions are never downloaded at run time (json is linked in).
  */
 export class TrailStore {
+  private readonly statements: StatementCache;
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
-  ) {}
+  ) {
+    this.statements = new StatementCache(connection);
+  }
 
   static async open(path: string = DEFAULT_STORE_PATH, options: OpenOptions = {}): Promise<TrailStore> {
     const file = path === ":memory:" ? path : resolve(path);
@@ -97,40 +103,33 @@ export class TrailStore {
     params?: DuckDBValue[],
     types?: DuckDBType[],
   ): Promise<T[]> {
-    return rowObjects<T>(await this.connection.runAndReadAll(sql, params, types));
+    const { names, columns } = columnsOf(await this.result(sql, params, types));
+    const count = columns[0]?.length ?? 0;
+    const rows: Record<string, unknown>[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) row[names[c] as string] = (columns[c] as unknown[])[i];
+      rows[i] = row;
+    }
+    return rows as T[];
   }
 
   /**
-   * Runs a query and returns its columns as arrays of plain JS values (as `rows` converts them), read straight
-   * from the result vectors: for results of thousands of rows (timeline buckets) building row objects and
-   * the reader's per-value conversion cost more than the query.
+   * Runs a query and returns its columns as arrays of plain JS values (as `rows` converts them): for results
+   * of thousands of rows (timeline buckets) building row objects costs more than the query.
    */
   async columns<T extends Record<string, unknown[]>>(sql: string, params?: DuckDBValue[]): Promise<T> {
-    const result = await this.connection.run(sql, params);
-    const names = result.deduplicatedColumnNames();
-    const columns: unknown[][] = names.map(() => []);
-    for (
-      let chunk = await result.fetchChunk();
-      chunk && chunk.rowCount > 0;
-      chunk = await result.fetchChunk()
-    ) {
-      for (let c = 0; c < names.length; c++) {
-        const vector = chunk.getColumnVector(c);
-        const out = columns[c] as unknown[];
-        for (let i = 0; i < vector.itemCount; i++) {
-          const value = vector.getItem(i);
-          out.push(
-            value === null ||
-              typeof value === "string" ||
-              typeof value === "number" ||
-              typeof value === "boolean"
-              ? value
-              : plainValue(JSDuckDBValueConverter(value, vector.type, JSDuckDBValueConverter)),
-          );
-        }
-      }
-    }
+    const { names, columns } = columnsOf(await this.result(sql, params));
     return Object.fromEntries(names.map((name, c) => [name, columns[c]])) as T;
+  }
+
+  /** A query with parameters runs as a cached prepared statement. */
+  private result(
+    sql: string,
+    params?: DuckDBValue[],
+    types?: DuckDBType[],
+  ): Promise<DuckDBMaterializedResult> {
+    return params ? this.statements.run(sql, params, types) : this.connection.run(sql);
   }
 
   /** Another connection to the same database, for work that runs while this one is busy (an ingest commit). */
@@ -139,6 +138,7 @@ export class TrailStore {
   }
 
   close(): void {
+    this.statements.close();
     this.connection.closeSync();
     this.instance.closeSync();
   }
@@ -160,6 +160,35 @@ export function rowObjects<T>(reader: DuckDBResultReader): T[] {
     rows[i] = row;
   }
   return rows as T[];
+}
+
+/**
+ * A materialized result's columns, read straight from its chunks (synchronously: the reader's async chunk
+ * fetches cost a thread-pool trip each) with primitive values taken as they are: the reader's per-value
+ * conversion cost more than the query for small tool pages.
+ */
+function columnsOf(result: DuckDBMaterializedResult): { names: string[]; columns: unknown[][] } {
+  const names = result.deduplicatedColumnNames();
+  const columns: unknown[][] = names.map(() => []);
+  for (let k = 0; k < result.chunkCount; k++) {
+    const chunk = result.getChunk(k);
+    for (let c = 0; c < names.length; c++) {
+      const vector = chunk.getColumnVector(c);
+      const out = columns[c] as unknown[];
+      for (let i = 0; i < vector.itemCount; i++) {
+        const value = vector.getItem(i);
+        out.push(
+          value === null ||
+            typeof value === "string" ||
+            typeof value === "number" ||
+            typeof value === "boolean"
+            ? value
+            : plainValue(JSDuckDBValueConverter(value, vector.type, JSDuckDBValueConverter)),
+        );
+      }
+    }
+  }
+  return { names, columns };
 }
 
 /** Integers as numbers when they fit (counts come back as BIGINT). */
