@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { TrailStore } from "../store/trail-store.ts";
+import { type TrailStore, timestampParam } from "../store/trail-store.ts";
 import type { EventQueryFilter } from "./event-filter.ts";
 import { MAX_RESOURCES } from "./event-summary.ts";
 
@@ -21,17 +21,29 @@ export async function dropPages(db: DuckDBConnection): Promise<void> {
   pagesTables.delete(db);
 }
 
-/** Builds the projection from the `event_scores` just written (inside the caller's transaction). */
-export async function buildPages(db: DuckDBConnection): Promise<void> {
-  await db.run(
-    `CREATE TABLE ${PAGES_TABLE} AS
-     SELECT s.event_id, s.time, s.principal_key, e.principal_name, s.action, s.service, e.event_source,
+/** The projection's rows of the scored events matching `where` (over `event_scores s`), in table order. */
+function projection(where: string): string {
+  return `SELECT s.event_id, s.time, s.principal_key, e.principal_name, s.action, s.service, e.event_source,
             e.event_name, e.region, e.source_ip, e.user_agent, e.read_only, e.error_code,
             to_json(e.resources[1:${MAX_RESOURCES}])::VARCHAR AS resources, s.score, s.tactic
-     FROM event_scores s JOIN events e ON e.event_id = s.event_id
-     ORDER BY s.time, s.event_id`,
-  );
+     FROM event_scores s JOIN events e ON e.event_id = s.event_id ${where}
+     ORDER BY s.time, s.event_id`;
+}
+
+/** Builds the projection from the `event_scores` just written (inside the caller's transaction). */
+export async function buildPages(db: DuckDBConnection): Promise<void> {
+  await db.run(`CREATE TABLE ${PAGES_TABLE} AS ${projection("")}`);
   pagesTables.delete(db);
+}
+
+/**
+ * Re-derives the projection from `since` (epoch ms) on, after scores from then on were appended: its rows
+ * from then on are replaced by rows appended in order, so the table stays sorted by (time, eventID).
+ */
+export async function extendPages(db: DuckDBConnection, since: number): Promise<void> {
+  const from = timestampParam(since);
+  await db.run(`DELETE FROM ${PAGES_TABLE} WHERE time >= $1`, [from]);
+  await db.run(`INSERT INTO ${PAGES_TABLE} ${projection("WHERE s.time >= $1")}`, [from]);
 }
 
 /** The row shape `toSummary` reads, over `event_pages e` (same names as SUMMARY_COLUMNS over `events`). */

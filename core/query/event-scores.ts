@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { serviceOf } from "../event/normalize.ts";
 import type { TrailEvent } from "../event/types.ts";
 import type { TrailStore } from "../store/trail-store.ts";
-import { buildPages, dropPages } from "./event-pages.ts";
+import { buildPages, dropPages, extendPages, PAGES_TABLE } from "./event-pages.ts";
 import { BehaviourService, type EventScore, SCORING_VERSION } from "./model-service.ts";
 import { buildRollups, dropRollups } from "./score-rollup.ts";
 import { allStoredEvents, timestampParam } from "./stored-events.ts";
@@ -30,6 +30,8 @@ export interface ScoreRefresh {
   /** True when scores were (re)computed now, false when the persisted ones were current. */
   computed: boolean;
   events: number;
+  /** Events walked now: all of them, or only those added since the persisted scores (`extendScores`). */
+  walked: number;
   seconds: number;
 }
 
@@ -43,10 +45,7 @@ export async function storeSignature(store: TrailStore): Promise<string> {
 
 /** True when the store holds scores computed from its current events. */
 export async function scoresAreCurrent(store: TrailStore): Promise<boolean> {
-  const [exists] = await store.rows<{ n: number }>(
-    "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'score_state' AND database_name = current_database()",
-  );
-  if (!exists?.n) return false;
+  if (!(await tableExists(store, "score_state"))) return false;
   const [state] = await store.rows<{ value: string }>(
     "SELECT value FROM score_state WHERE key = 'signature'",
   );
@@ -60,7 +59,10 @@ export async function scoresAreCurrent(store: TrailStore): Promise<boolean> {
  */
 export async function walkStore(
   store: TrailStore,
-  options: { persist: boolean },
+  options: {
+    persist: boolean /** Tuning prefix length (default: BehaviourService.tuningEvents). */;
+    tuningEvents?: number;
+  },
 ): Promise<{ service: BehaviourService; refresh: ScoreRefresh }> {
   const started = performance.now();
   const signature = await storeSignature(store);
@@ -70,7 +72,7 @@ export async function walkStore(
   const pages = allStoredEvents(store)[Symbol.asyncIterator]();
   const head: TrailEvent[][] = [];
   let buffered = 0;
-  const tuningCount = BehaviourService.tuningEvents(total);
+  const tuningCount = options.tuningEvents ?? BehaviourService.tuningEvents(total);
   while (buffered < tuningCount) {
     const page = await pages.next();
     if (page.done) break;
@@ -99,27 +101,7 @@ export async function walkStore(
     for (let page = await pages.next(); !page.done; page = await pages.next()) walk(page.value);
     if (appender) {
       appender.closeSync();
-      await buildRollups(db);
-      await buildPages(db);
-      const modelFile = modelPathOf(store);
-      if (modelFile) {
-        // Best effort: without the file the model is rebuilt by a walk on first use.
-        try {
-          await service.save(modelFile);
-          await db.run(
-            `INSERT INTO score_state VALUES ('model', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-            [signature],
-          );
-        } catch {
-          await db.run("DELETE FROM score_state WHERE key = 'model'");
-        }
-      }
-      await db.run(
-        `INSERT INTO score_state VALUES ('signature', $1), ('computed', $2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [signature, new Date().toISOString()],
-      );
-      await db.run("COMMIT");
+      await finishScores(store, service, signature);
     }
   } catch (error) {
     if (options.persist) await db.run("ROLLBACK");
@@ -130,8 +112,152 @@ export async function walkStore(
   }
   return {
     service,
-    refresh: { computed: options.persist, events: total, seconds: (performance.now() - started) / 1000 },
+    refresh: {
+      computed: options.persist,
+      events: total,
+      walked: total,
+      seconds: (performance.now() - started) / 1000,
+    },
   };
+}
+
+/**
+ * Rebuilds (or extends) what derives from `event_scores` (rollups, lookup projection), saves the walked model beside the
+ * store and records the signature, then commits the caller's transaction.
+ */
+async function finishScores(
+  store: TrailStore,
+  service: BehaviourService,
+  signature: string,
+  /** Only events from then on (epoch ms) were scored now: the projection is extended, not rebuilt. */
+  scoredSince?: number,
+): Promise<void> {
+  const db = store.connection;
+  // The rollups are rebuilt whole: their key columns are ENUMs of the keys present, and their rows are
+  // sorted by (level, time), which appending would break.
+  await dropRollups(db);
+  await buildRollups(db);
+  if (scoredSince === undefined) {
+    await dropPages(db);
+    await buildPages(db);
+  } else {
+    await extendPages(db, scoredSince);
+  }
+  const modelFile = modelPathOf(store);
+  if (modelFile) {
+    // Best effort: without the file the model is rebuilt by a walk on first use.
+    try {
+      await service.save(modelFile);
+      await db.run(
+        `INSERT INTO score_state VALUES ('model', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [signature],
+      );
+    } catch {
+      await db.run("DELETE FROM score_state WHERE key = 'model'");
+    }
+  }
+  await db.run(
+    `INSERT INTO score_state VALUES ('signature', $1), ('computed', $2)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    [signature, new Date().toISOString()],
+  );
+  await db.run("COMMIT");
+}
+
+/**
+ * How long before the latest scored event a newly ingested one may be and still be scored by continuing
+ * the walk: CloudTrail delivers most events within 15 minutes, so files of the next delivery period hold
+ * some events older than the last ones of the previous period.
+ */
+export const MAX_LATENESS_MS = 3_600_000;
+
+/**
+ * Continues persisted scores over the events ingested after them, the usual case of new log files: the
+ * saved model (the walk's state at the last scored event) scores and learns just the unscored events, in
+ * (time, eventID) order, and the rollups and projection are rebuilt. Events later than every scored one are
+ * scored exactly as a full walk with the same tuning would; a late-delivered event (up to MAX_LATENESS_MS
+ * older than the last scored one) is scored when it arrives, against a model that has already learned the
+ * events after it, as a live system would. Returns null when this cannot apply (no persisted scores of this
+ * version, a missing or stale model file, an unscored event older than the lateness bound, i.e. a
+ * backfill): the caller then walks every event.
+ */
+export async function extendScores(
+  store: TrailStore,
+): Promise<{ service: BehaviourService; refresh: ScoreRefresh } | null> {
+  const started = performance.now();
+  const path = modelPathOf(store);
+  if (!path || !existsSync(path) || !(await tableExists(store, "score_state"))) return null;
+  const state = new Map(
+    (await store.rows<{ key: string; value: string }>("SELECT key, value FROM score_state")).map((row) => [
+      row.key,
+      row.value,
+    ]),
+  );
+  const previous = state.get("signature");
+  if (!previous?.startsWith(`${SCORING_VERSION}:${TABLE_VERSION}:`) || state.get("model") !== previous) {
+    return null;
+  }
+  const [scored] = await store.rows<{ last: number | null; n: number }>(
+    "SELECT epoch_ms(max(time)) AS last, count(*) AS n FROM event_scores",
+  );
+  if (!scored || scored.last === null) return null;
+  const since = scored.last - MAX_LATENESS_MS;
+  const [split] = await store.rows<{ total: number; fresh: number }>(
+    `SELECT (SELECT count(*) FROM events) AS total,
+            (SELECT count(*) FROM events e WHERE e.time >= $1 AND NOT EXISTS
+               (SELECT 1 FROM event_scores s WHERE s.time >= $1 AND s.event_id = e.event_id)) AS fresh`,
+    [timestampParam(since)],
+  );
+  // Events are only ever added: any other difference is an unscored event older than the bound.
+  if (!split || split.total !== scored.n + split.fresh) return null;
+  let service: BehaviourService;
+  try {
+    service = await BehaviourService.load(path);
+  } catch {
+    return null;
+  }
+  if (service.eventsSeen !== scored.n) return null;
+  const signature = await storeSignature(store);
+  const db = store.connection;
+  const refresh = (walked: number) => ({
+    service,
+    refresh: { computed: true, events: split.total, walked, seconds: (performance.now() - started) / 1000 },
+  });
+  if (split.fresh === 0) {
+    // An ingest that added nothing: the scores, derived tables and model file stay as they are.
+    await db.run(
+      `INSERT INTO score_state VALUES ('signature', $1), ('model', $1)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [signature],
+    );
+    return refresh(0);
+  }
+  await db.run("BEGIN TRANSACTION");
+  const pages = allStoredEvents(store, { unscoredSince: since })[Symbol.asyncIterator]();
+  try {
+    const appender = await db.createAppender("event_scores");
+    for (let page = await pages.next(); !page.done; page = await pages.next()) {
+      for (const event of page.value) appendScore(appender, event, service.scoreThenLearn(event));
+    }
+    appender.closeSync();
+    // A store scored before the projection existed gets it built whole.
+    const pagesThere = await tableExists(store, PAGES_TABLE);
+    await finishScores(store, service, signature, pagesThere ? since : undefined);
+  } catch (error) {
+    await db.run("ROLLBACK");
+    throw error;
+  } finally {
+    await pages.return(undefined);
+  }
+  return refresh(split.fresh);
+}
+
+async function tableExists(store: TrailStore, name: string): Promise<boolean> {
+  const [row] = await store.rows<{ n: number }>(
+    "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = $1 AND database_name = current_database()",
+    [name],
+  );
+  return (row?.n ?? 0) > 0;
 }
 
 /** Where the walked model of a store file is kept (beside it), or null for in-memory stores. */

@@ -82,9 +82,15 @@ export async function storedEvents(
 }
 
 /** Consecutive [from, to) epoch-ms ranges of whole minutes, each holding about `pageSize` events. */
-async function timePages(store: TrailStore, pageSize: number): Promise<Array<[number, number]>> {
+async function timePages(
+  store: TrailStore,
+  pageSize: number,
+  since: number | null,
+): Promise<Array<[number, number]>> {
   const minutes = await store.rows<{ m: number; n: number }>(
-    "SELECT epoch_ms(time_bucket(INTERVAL 1 minute, time)) AS m, count(*) AS n FROM events GROUP BY 1 ORDER BY 1",
+    `SELECT epoch_ms(time_bucket(INTERVAL 1 minute, time)) AS m, count(*) AS n FROM events
+     ${since === null ? "" : "WHERE time >= $1"} GROUP BY 1 ORDER BY 1`,
+    since === null ? undefined : [timestampParam(since)],
   );
   const pages: Array<[number, number]> = [];
   let from: number | null = null;
@@ -104,19 +110,29 @@ async function timePages(store: TrailStore, pageSize: number): Promise<Array<[nu
 }
 
 /**
- * Every stored event in (time, eventID) order, in pages of whole minutes (about `pageSize` events, so the
+ * Every stored event in (time, eventID) order (or, with `unscoredSince`, those from then on without a
+ * score), in pages of whole minutes (about `pageSize` events, so the
  * caller holds one or two pages of rows plus its own state; the model walk holds TrailEvents without `raw`,
  * about 1 KB each). Pages are time ranges rather than keyset LIMIT queries, so each one reads only its own
  * row groups of the time-sorted table; the next page is queried on a second connection while the caller
  * works on the current one (DuckDB runs it on its own threads).
  */
-export async function* allStoredEvents(store: TrailStore, pageSize = 50_000): AsyncGenerator<TrailEvent[]> {
-  const pages = await timePages(store, pageSize);
+export async function* allStoredEvents(
+  store: TrailStore,
+  options: { pageSize?: number; unscoredSince?: number } = {},
+): AsyncGenerator<TrailEvent[]> {
+  const since = options.unscoredSince ?? null;
+  const pages = await timePages(store, options.pageSize ?? 50_000, since);
   const reader = await store.connect();
+  // The reader sees committed scores only, so a walk appending scores still reads every unscored event.
+  const unscored =
+    since === null
+      ? ""
+      : "AND NOT EXISTS (SELECT 1 FROM event_scores s WHERE s.time >= $1 AND s.event_id = events.event_id)";
   const fetchPage = async ([from, to]: [number, number]) =>
     rowObjects<EventRecordRow>(
       await reader.runAndReadAll(
-        `SELECT ${MODEL_COLUMNS} FROM events WHERE time >= $1 AND time < $2 ORDER BY time, event_id`,
+        `SELECT ${MODEL_COLUMNS} FROM events WHERE time >= $1 AND time < $2 ${unscored} ORDER BY time, event_id`,
         [timestampParam(from), timestampParam(to)],
       ),
     ).map(toTrailEvent);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { TrailStore } from "../store/trail-store.ts";
 import type { SourceStatus } from "./data-status.ts";
-import { loadWalkedModel, scoresAreCurrent, walkStore } from "./event-scores.ts";
+import { extendScores, loadWalkedModel, scoresAreCurrent, walkStore } from "./event-scores.ts";
 import type { BehaviourService } from "./model-service.ts";
 import { PrincipalHistories } from "./principal-history.ts";
 import { PrincipalIndex } from "./principal-index.ts";
@@ -66,10 +66,17 @@ export class TrailData {
       }
       if (writer) {
         try {
-          options.onProgress?.("scoring every stored event (once per change of the store)");
-          const walked = await walkStore(writer, { persist: true });
+          // New events after the scored ones continue the saved walk; anything else rescores all.
+          let walked = await extendScores(writer);
+          if (!walked) {
+            options.onProgress?.("scoring every stored event (once per change of the store)");
+            walked = await walkStore(writer, { persist: true });
+          }
+          const { walked: count, events, seconds } = walked.refresh;
           options.onProgress?.(
-            `scored ${walked.refresh.events} events in ${walked.refresh.seconds.toFixed(1)} s`,
+            count === events
+              ? `scored ${events} events in ${seconds.toFixed(1)} s`
+              : `scored the ${count} new of ${events} events in ${seconds.toFixed(1)} s`,
           );
           model = walked.service;
           current = true;
