@@ -1,6 +1,6 @@
 import type { DuckDBValue } from "@duckdb/node-api";
 import type { IdentityType, TrailEvent } from "../event/types.ts";
-import { rowObjects, type TrailStore, timestampParam } from "../store/trail-store.ts";
+import { rowsOf, type TrailStore, timestampParam } from "../store/trail-store.ts";
 
 // One definition of the bound timestamp, in the store; re-exported for the query modules that import it here.
 export { timestampParam };
@@ -130,8 +130,8 @@ export async function* allStoredEvents(
       ? ""
       : "AND NOT EXISTS (SELECT 1 FROM event_scores s WHERE s.time >= $1 AND s.event_id = events.event_id)";
   const fetchPage = async ([from, to]: [number, number]) =>
-    rowObjects<EventRecordRow>(
-      await reader.runAndReadAll(
+    rowsOf<EventRecordRow>(
+      await reader.run(
         `SELECT ${MODEL_COLUMNS} FROM events WHERE time >= $1 AND time < $2 ${unscored} ORDER BY time, event_id`,
         [timestampParam(from), timestampParam(to)],
       ),

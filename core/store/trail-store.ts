@@ -5,7 +5,6 @@ import {
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBMaterializedResult,
-  type DuckDBResultReader,
   DuckDBTimestampValue,
   type DuckDBType,
   type DuckDBValue,
@@ -103,15 +102,7 @@ export class TrailStore {
     params?: DuckDBValue[],
     types?: DuckDBType[],
   ): Promise<T[]> {
-    const { names, columns } = columnsOf(await this.result(sql, params, types));
-    const count = columns[0]?.length ?? 0;
-    const rows: Record<string, unknown>[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const row: Record<string, unknown> = {};
-      for (let c = 0; c < names.length; c++) row[names[c] as string] = (columns[c] as unknown[])[i];
-      rows[i] = row;
-    }
-    return rows as T[];
+    return rowsOf<T>(await this.result(sql, params, types));
   }
 
   /**
@@ -149,10 +140,9 @@ export class TrailStore {
  * across vectors and was ~4x slower on wide rows (50k events: 2.6 s against 0.7 s), which dominated both
  * the scoring walk and small tool pages.
  */
-export function rowObjects<T>(reader: DuckDBResultReader): T[] {
-  const names = reader.deduplicatedColumnNames();
-  const columns = reader.getColumnsJS().map((column) => column.map(plainValue));
-  const count = reader.currentRowCount;
+export function rowsOf<T>(result: DuckDBMaterializedResult): T[] {
+  const { names, columns } = columnsOf(result);
+  const count = columns[0]?.length ?? 0;
   const rows: Record<string, unknown>[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const row: Record<string, unknown> = {};
