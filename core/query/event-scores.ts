@@ -52,6 +52,13 @@ export async function scoresAreCurrent(store: TrailStore): Promise<boolean> {
   return state?.value === (await storeSignature(store));
 }
 
+export interface WalkOptions {
+  /** Score and store every event (a writable store); false only learns (to rebuild the model). */
+  persist: boolean;
+  /** Length of the tuning prefix (default: BehaviourService.tuningEvents of the store's size). */
+  tuningEvents?: number;
+}
+
 /**
  * Walks every stored event through a freshly tuned model. With `persist` (a writable store) each event is
  * scored before it is learned and the scores replace the table; without, events are only learned (to
@@ -59,10 +66,7 @@ export async function scoresAreCurrent(store: TrailStore): Promise<boolean> {
  */
 export async function walkStore(
   store: TrailStore,
-  options: {
-    persist: boolean /** Tuning prefix length (default: BehaviourService.tuningEvents). */;
-    tuningEvents?: number;
-  },
+  options: WalkOptions,
 ): Promise<{ service: BehaviourService; refresh: ScoreRefresh }> {
   const started = performance.now();
   const signature = await storeSignature(store);
@@ -122,8 +126,8 @@ export async function walkStore(
 }
 
 /**
- * Rebuilds (or extends) what derives from `event_scores` (rollups, lookup projection), saves the walked model beside the
- * store and records the signature, then commits the caller's transaction.
+ * Rebuilds (or extends) what derives from `event_scores` (rollups, lookup projection), saves the walked
+ * model beside the store and records the signature, then commits the caller's transaction.
  */
 async function finishScores(
   store: TrailStore,
@@ -174,12 +178,12 @@ export const MAX_LATENESS_MS = 3_600_000;
 /**
  * Continues persisted scores over the events ingested after them, the usual case of new log files: the
  * saved model (the walk's state at the last scored event) scores and learns just the unscored events, in
- * (time, eventID) order, and the rollups and projection are rebuilt. Events later than every scored one are
- * scored exactly as a full walk with the same tuning would; a late-delivered event (up to MAX_LATENESS_MS
- * older than the last scored one) is scored when it arrives, against a model that has already learned the
- * events after it, as a live system would. Returns null when this cannot apply (no persisted scores of this
- * version, a missing or stale model file, an unscored event older than the lateness bound, i.e. a
- * backfill): the caller then walks every event.
+ * (time, eventID) order; the projection is extended and the rollups rebuilt. Events later than every
+ * scored one are scored exactly as a full walk with the same tuning would; a late-delivered event (up to
+ * MAX_LATENESS_MS older than the last scored one) is scored when it arrives, against a model that has
+ * already learned the events after it, as a live system would. Returns null when this cannot apply (no
+ * persisted scores of this version, a missing or stale model file, an unscored event older than the
+ * lateness bound, i.e. a backfill): the caller then walks every event.
  */
 export async function extendScores(
   store: TrailStore,

@@ -111,9 +111,8 @@ async function timePages(
 
 /**
  * Every stored event in (time, eventID) order (or, with `unscoredSince`, those from then on without a
- * score), in pages of whole minutes (about `pageSize` events, so the
- * caller holds one or two pages of rows plus its own state; the model walk holds TrailEvents without `raw`,
- * about 1 KB each). Pages are time ranges rather than keyset LIMIT queries, so each one reads only its own
+ * score), in pages of whole minutes (about `pageSize` events, so the caller holds one or two pages of rows
+ * plus its own state; the model walk holds TrailEvents without `raw`, about 1 KB each). Pages are time ranges rather than keyset LIMIT queries, so each one reads only its own
  * row groups of the time-sorted table; the next page is queried on a second connection while the caller
  * works on the current one (DuckDB runs it on its own threads).
  */
@@ -125,6 +124,7 @@ export async function* allStoredEvents(
   const pages = await timePages(store, options.pageSize ?? 50_000, since);
   const reader = await store.connect();
   // The reader sees committed scores only, so a walk appending scores still reads every unscored event.
+  // ($1, the page's start, bounds the scores read: an event's score has the event's own time.)
   const unscored =
     since === null
       ? ""
