@@ -78,8 +78,11 @@ export class ContextTrie {
     return id;
   }
 
-  /** Records that action `symbol` followed context `node`; returns the child (the next context). */
-  record(node: number, symbol: number, childKind: number): number {
+  /**
+   * Records that action `symbol` followed context `node`, adding `weight` (1, or 0 to only reach the
+   * child) to its count; returns the child (the next context). The first record of a child must count.
+   */
+  record(node: number, symbol: number, childKind: number, weight = 1): number {
     const child = this.childOrCreate(node, symbol, childKind);
     const { nodes } = this;
     const at = node * NODE;
@@ -90,8 +93,8 @@ export class ContextTrie {
       nodes[at + 3] = child + 1;
       nodes[at + 2] = (nodes[at + 2] as number) + 1;
     }
-    nodes[c] = (nodes[c] as number) + 1;
-    nodes[at + 1] = (nodes[at + 1] as number) + 1;
+    nodes[c] = (nodes[c] as number) + weight;
+    nodes[at + 1] = (nodes[at + 1] as number) + weight;
     return child;
   }
 

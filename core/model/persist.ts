@@ -16,7 +16,7 @@ import { ActivityProfiles } from "./timing.ts";
 /** Default location, next to the default store (.trailcast/trailcast.duckdb). */
 export const DEFAULT_MODEL_PATH = ".trailcast/model.json.gz";
 const FORMAT = "trailcast-model";
-const VERSION = 2;
+const VERSION = 3;
 
 export class ModelFileError extends Error {}
 

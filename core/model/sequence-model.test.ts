@@ -63,6 +63,24 @@ describe("SequenceModel", () => {
     }
   });
 
+  it("keeps Kneser-Ney continuation counts in the no-context node: a burst counts once per previous action", () => {
+    const model = new SequenceModel();
+    const who = principalFor("alice");
+    const actions = ["iam:ListUsers", ...Array<string>(20).fill("s3:GetObject")];
+    actions.forEach((a, i) => {
+      model.observe(eventOf(who, a, START + i * 5000));
+    });
+    const query = { principal: who, time: START + actions.length * 5000 };
+    const stats = new Float64Array(KINDS * 3);
+    model.nodeStats(query, model.actions.idOf("s3:GetObject"), stats, 0);
+    const noContext = 4 * 3; // principal level, position 4
+    const oneAction = 3 * 3; // principal level, position 3 (here: after s3:GetObject)
+    // s3:GetObject followed two distinct contexts (iam:ListUsers, itself), however often it was called.
+    expect([stats[noContext], stats[noContext + 1], stats[noContext + 2]]).toEqual([2, 3, 2]);
+    // Contexts keep raw counts: s3:GetObject followed itself 19 times.
+    expect([stats[oneAction], stats[oneAction + 1], stats[oneAction + 2]]).toEqual([19, 19, 1]);
+  });
+
   it("predicts a brand-new principal from its role's peers", () => {
     const routineEvents = ["dynamodb:Query", "dynamodb:PutItem", "sqs:DeleteMessage"];
     const train = [

@@ -181,6 +181,7 @@ export class SequenceModel {
       const base = level * POSITIONS;
       const root = this.ownerRoot(level, this.owners(principalId, peerId, level), true);
       if (context.mode === "late") {
+        // No previous action is known: the event counts as a context of its own (see below).
         trie.record(root, a, base + 3);
         continue;
       }
@@ -195,8 +196,13 @@ export class SequenceModel {
         if (three >= 0) this.noteBefore(base, three, trie.record(three, a, LEAF_KIND));
       }
       contexts[at + 2] = two >= 0 ? this.noteBefore(base + 1, two, trie.record(two, a, base)) : -1;
-      contexts[at + 1] = this.noteBefore(base + 3, one, trie.record(one, a, base + 1));
-      contexts[at] = this.noteBefore(base + 4, root, trie.record(root, a, base + 3));
+      const afterOne = trie.record(one, a, base + 1);
+      contexts[at + 1] = this.noteBefore(base + 3, one, afterOne);
+      // Kneser-Ney continuation counts: the no-context node counts in how many distinct one-action
+      // contexts (previous action or session start) an action has followed, not how often it happened,
+      // so a call repeated in long bursts does not crowd out everything else where the context is new.
+      const weight = trie.count(afterOne) === 1 ? 1 : 0;
+      contexts[at] = this.noteBefore(base + 4, root, trie.record(root, a, base + 3, weight), weight);
     }
     if (context.mode === "late") return Number.NaN;
     state.lastTime = event.time;
@@ -228,12 +234,12 @@ export class SequenceModel {
     return principalId < 0 ? undefined : this.slotFor(principalId, time).get(principalId);
   }
 
-  /** Stores a node's [count, total, types] as they were before `child` was just incremented. */
-  private noteBefore(kind: number, node: number, child: number): number {
-    const count = this.trie.count(child) - 1;
+  /** Stores a node's [count, total, types] as they were before `child` was just given `weight`. */
+  private noteBefore(kind: number, node: number, child: number, weight = 1): number {
+    const count = this.trie.count(child) - weight;
     const at = kind * 3;
     this.stats[at] = count;
-    this.stats[at + 1] = this.trie.total(node) - 1;
+    this.stats[at + 1] = this.trie.total(node) - weight;
     this.stats[at + 2] = this.trie.types(node) - (count === 0 ? 1 : 0);
     return child;
   }
