@@ -81,12 +81,7 @@ const pagesTables = new WeakMap<DuckDBConnection, Promise<boolean>>();
 export function pagesExist(store: TrailStore): Promise<boolean> {
   let known = pagesTables.get(store.connection);
   if (!known) {
-    known = store
-      .rows<{ n: number }>(
-        `SELECT count(*) AS n FROM duckdb_tables()
-         WHERE table_name = '${PAGES_TABLE}' AND database_name = current_database()`,
-      )
-      .then(([row]) => row?.n === 1);
+    known = store.hasTables(PAGES_TABLE);
     pagesTables.set(store.connection, known);
   }
   return known;

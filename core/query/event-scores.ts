@@ -45,7 +45,7 @@ export async function storeSignature(store: TrailStore): Promise<string> {
 
 /** True when the store holds scores computed from its current events. */
 export async function scoresAreCurrent(store: TrailStore): Promise<boolean> {
-  if (!(await tableExists(store, "score_state"))) return false;
+  if (!(await store.hasTables("score_state"))) return false;
   const [state] = await store.rows<{ value: string }>(
     "SELECT value FROM score_state WHERE key = 'signature'",
   );
@@ -190,7 +190,7 @@ export async function extendScores(
 ): Promise<{ service: BehaviourService; refresh: ScoreRefresh } | null> {
   const started = performance.now();
   const path = modelPathOf(store);
-  if (!path || !existsSync(path) || !(await tableExists(store, "score_state"))) return null;
+  if (!path || !existsSync(path) || !(await store.hasTables("score_state"))) return null;
   const state = new Map(
     (await store.rows<{ key: string; value: string }>("SELECT key, value FROM score_state")).map((row) => [
       row.key,
@@ -245,7 +245,7 @@ export async function extendScores(
     }
     appender.closeSync();
     // A store scored before the projection existed gets it built whole.
-    const pagesThere = await tableExists(store, PAGES_TABLE);
+    const pagesThere = await store.hasTables(PAGES_TABLE);
     await finishScores(store, service, signature, pagesThere ? since : undefined);
   } catch (error) {
     await db.run("ROLLBACK");
@@ -254,14 +254,6 @@ export async function extendScores(
     await pages.return(undefined);
   }
   return refresh(split.fresh);
-}
-
-async function tableExists(store: TrailStore, name: string): Promise<boolean> {
-  const [row] = await store.rows<{ n: number }>(
-    "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = $1 AND database_name = current_database()",
-    [name],
-  );
-  return (row?.n ?? 0) > 0;
 }
 
 /** Where the walked model of a store file is kept (beside it), or null for in-memory stores. */

@@ -134,13 +134,7 @@ const rollupTables = new WeakMap<DuckDBConnection, Promise<boolean>>();
 function rollupsExist(store: TrailStore): Promise<boolean> {
   let known = rollupTables.get(store.connection);
   if (!known) {
-    known = store
-      .rows<{ n: number }>(
-        `SELECT count(*) AS n FROM duckdb_tables()
-         WHERE table_name IN (${ROLLUP_GRAINS.map((g) => `'${g.table}'`).join(", ")})
-           AND database_name = current_database()`,
-      )
-      .then(([row]) => row?.n === ROLLUP_GRAINS.length);
+    known = store.hasTables(...ROLLUP_GRAINS.map((grain) => grain.table));
     rollupTables.set(store.connection, known);
   }
   return known;

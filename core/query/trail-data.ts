@@ -86,10 +86,7 @@ export class TrailData {
       }
     }
     const store = await TrailStore.open(path, { readOnly: true });
-    const [table] = await store.rows<{ n: number }>(
-      "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'event_scores' AND database_name = current_database()",
-    );
-    return new TrailData(store, (table?.n ?? 0) > 0, current, sources, model);
+    return new TrailData(store, await store.hasTables("event_scores"), current, sources, model);
   }
 
   /** Runs `work` alone on the store (queued behind earlier work). */

@@ -9,6 +9,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
   JSDuckDBValueConverter,
+  listValue,
 } from "@duckdb/node-api";
 import { SCHEMA_DDL, SCHEMA_VERSION } from "./schema.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -121,6 +122,16 @@ export class TrailStore {
     types?: DuckDBType[],
   ): Promise<DuckDBMaterializedResult> {
     return params ? this.statements.run(sql, params, types) : this.connection.run(sql);
+  }
+
+  /** True when every named table exists in this store's database. */
+  async hasTables(...names: string[]): Promise<boolean> {
+    const [row] = await this.rows<{ n: number }>(
+      `SELECT count(*) AS n FROM duckdb_tables()
+       WHERE list_contains($1::VARCHAR[], table_name) AND database_name = current_database()`,
+      [listValue(names)],
+    );
+    return row?.n === names.length;
   }
 
   /** Another connection to the same database, for work that runs while this one is busy (an ingest commit). */
