@@ -2,13 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { FileSource } from "../core/ingest/file-source.ts";
 import { ingest } from "../core/store/ingest.ts";
 import { TrailStore } from "../core/store/trail-store.ts";
 import { closeDeps, createLocalDeps } from "../mcp/deps.ts";
 import { startHttpServer } from "../mcp/http-server.ts";
-import { createServer } from "../mcp/server.ts";
+import { inProcessTransport } from "../mcp/server.ts";
 import { median, percentile, round } from "./stats.ts";
 
 const HOUR = 3_600_000;
@@ -39,10 +38,8 @@ export async function mcpBench(dataDir: string, scratch: string, runs = 50) {
   const server = await startHttpServer({ deps, port: 0 });
   const client = new Client({ name: "mcp-bench", version: "1" });
   await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
-  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
-  await createServer(deps).connect(serverSide);
   const local = new Client({ name: "mcp-bench-in-process", version: "1" });
-  await local.connect(clientSide);
+  await local.connect(await inProcessTransport(deps));
   try {
     const [span] = await deps.data.store.rows<{ first: number; last: number; events: number }>(
       "SELECT epoch_ms(min(time)) AS first, epoch_ms(max(time)) AS last, count(*) AS events FROM events",

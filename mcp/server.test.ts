@@ -6,13 +6,12 @@ import {
   StartQueryCommand,
 } from "@aws-sdk/client-cloudtrail";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWalkedModel, walkStore } from "../core/query/event-scores.ts";
 import { LakeService } from "../core/query/lake-query.ts";
 import { closeDeps, createLocalDeps, type McpDeps } from "./deps.ts";
-import { createServer, SERVER_INSTRUCTIONS } from "./server.ts";
+import { inProcessTransport, SERVER_INSTRUCTIONS } from "./server.ts";
 import { call, exerciseAllTools, exerciseBadArguments } from "./testing/exercise-tools.ts";
 import { type SampleFixture, sampleFixture } from "./testing/sample-fixture.ts";
 
@@ -33,10 +32,8 @@ beforeAll(async () => {
     pollMs: 1,
     maxWaitMs: 50,
   });
-  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
-  await createServer(deps).connect(serverSide);
   client = new Client({ name: "server-test", version: "1" });
-  await client.connect(clientSide);
+  await client.connect(await inProcessTransport(deps));
 });
 
 afterAll(async () => {

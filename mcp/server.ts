@@ -1,4 +1,6 @@
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { McpDeps } from "./deps.ts";
 import { registerExplainEvent } from "./tools/explain-event.ts";
@@ -43,4 +45,11 @@ export function createServer(deps: McpDeps): McpServer {
     registerListEventDataStores(server, deps, deps.lake);
   }
   return server;
+}
+
+/** The client side of a fresh server over `deps` in this process (tests, benches, scripts). */
+export async function inProcessTransport(deps: McpDeps): Promise<Transport> {
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await createServer(deps).connect(serverSide);
+  return clientSide;
 }

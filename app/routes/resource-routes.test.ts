@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestStore, type TestStore } from "../../e2e/make-store.ts";
 import { closeDeps, createLocalDeps, type McpDeps } from "../../mcp/deps.ts";
-import { createServer } from "../../mcp/server.ts";
+import { inProcessTransport } from "../../mcp/server.ts";
 import type { TimelinePayload } from "../components/timeline/timeline-data.ts";
 import { type AgentEvent, SseParser } from "../utils/agent-events.ts";
 
@@ -22,11 +21,7 @@ beforeAll(async () => {
   store = await makeTestStore(dir, 1000);
   deps = await createLocalDeps({ storePath: store.storePath });
   const { useMcpTransport } = await import("../utils/mcp.server.ts");
-  useMcpTransport(async () => {
-    const [client, server] = InMemoryTransport.createLinkedPair();
-    await createServer(deps).connect(server);
-    return client;
-  });
+  useMcpTransport(() => inProcessTransport(deps));
 });
 
 afterAll(async () => {

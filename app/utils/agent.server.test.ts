@@ -2,13 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BedrockRuntimeClient, type Message } from "@aws-sdk/client-bedrock-runtime";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBedrock, lastToolResults, type Script, startFakeBedrock } from "../../e2e/fake-bedrock.ts";
 import { makeTestStore, PLANTED_INSTRUCTION, type TestStore } from "../../e2e/make-store.ts";
 import { closeDeps, createLocalDeps, type McpDeps } from "../../mcp/deps.ts";
-import { createServer } from "../../mcp/server.ts";
+import { inProcessTransport } from "../../mcp/server.ts";
 import { runAgent } from "./agent.server.ts";
 import type { AgentEvent } from "./agent-events.ts";
 import { SYSTEM_PROMPT } from "./agent-prompt.server.ts";
@@ -25,11 +24,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "trailcast-agent-"));
   store = await makeTestStore(dir, 1500);
   deps = await createLocalDeps({ storePath: store.storePath });
-  useMcpTransport(async () => {
-    const [client, server] = InMemoryTransport.createLinkedPair();
-    await createServer(deps).connect(server);
-    return client;
-  });
+  useMcpTransport(() => inProcessTransport(deps));
 });
 
 afterAll(async () => {

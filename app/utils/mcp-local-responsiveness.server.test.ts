@@ -3,12 +3,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestStore, type TestStore } from "../../e2e/make-store.ts";
 import { closeDeps, createLocalDeps } from "../../mcp/deps.ts";
-import { createServer } from "../../mcp/server.ts";
+import { inProcessTransport } from "../../mcp/server.ts";
 import { startLocalServer } from "./mcp-local.server.ts";
 
 // The reason the local MCP server runs in a worker thread: building the behaviour model (the first prediction
@@ -59,9 +58,7 @@ describe("the web server's event loop while the model is built", () => {
   it("stays responsive with the MCP server in a worker (and would not in-process)", async () => {
     rmSync(`${store.storePath}.model.json.gz`, { force: true });
     const deps = await createLocalDeps({ storePath: store.storePath });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createServer(deps).connect(serverSide);
-    const inProcess = await firstPrediction(clientSide).finally(() => closeDeps(deps));
+    const inProcess = await firstPrediction(await inProcessTransport(deps)).finally(() => closeDeps(deps));
 
     rmSync(`${store.storePath}.model.json.gz`, { force: true });
     const server = await startLocalServer(store.storePath);

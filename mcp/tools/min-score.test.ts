@@ -1,8 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDeps, createLocalDeps, type McpDeps } from "../deps.ts";
-import { createServer } from "../server.ts";
+import { inProcessTransport } from "../server.ts";
 import { call } from "../testing/exercise-tools.ts";
 import { type SampleFixture, sampleFixture } from "../testing/sample-fixture.ts";
 
@@ -13,10 +12,8 @@ let client: Client;
 beforeAll(async () => {
   fixture = await sampleFixture();
   deps = await createLocalDeps({ storePath: fixture.storePath });
-  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
-  await createServer(deps).connect(serverSide);
   client = new Client({ name: "min-score-test", version: "1" });
-  await client.connect(clientSide);
+  await client.connect(await inProcessTransport(deps));
 });
 
 afterAll(async () => {
