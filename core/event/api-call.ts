@@ -5,6 +5,21 @@ import type { Principal, TrailEvent } from "./types.ts";
  * `GetObject`) rather than parsed from a record: hypothetical histories for predictions, synthetic
  * benchmark data and test fixtures. Fields not given are empty; the account is the principal's.
  */
+/**
+ * One flat `eventSource` string per service, shared by every event built here, like the strings a parser
+ * produces: a template literal per event is a rope (a concatenation) that each lookup must flatten again.
+ */
+const sources = new Map<string, string>();
+
+function sourceOf(service: string): string {
+  let source = sources.get(service);
+  if (source === undefined) {
+    source = [service, "amazonaws.com"].join("."); // join builds a flat string
+    sources.set(service, source);
+  }
+  return source;
+}
+
 export function apiCallEvent(
   principal: Principal,
   action: string,
@@ -15,7 +30,7 @@ export function apiCallEvent(
   return {
     time,
     action,
-    eventSource: `${service}.amazonaws.com`,
+    eventSource: sourceOf(service),
     eventName: name,
     principal,
     region: "",
