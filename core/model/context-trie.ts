@@ -1,7 +1,12 @@
 import { ensureLength, PairTable } from "./pair-table.ts";
 
-/** Ints per node: count, total, types, first action child + 1, next sibling + 1, kind. */
-const NODE = 6;
+/**
+ * Ints per node: count, total, types, first action child + 1, next sibling + 1, kind, and the node's first
+ * child inline (its symbol, its id + 1). 32 bytes, so a node never straddles a cache line.
+ */
+const NODE = 8;
+/** The node layout of model files before the inline child (version 3): the first six fields above. */
+export const LEGACY_NODE = 6;
 /** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
 export const LEAF_KIND = 255;
 
@@ -9,8 +14,11 @@ export const LEAF_KIND = 255;
  * A forward n-gram trie per owner (principal, peer group, everyone). The node reached by symbols
  * s1…sk from an owner's root is the context "s1…sk happened last"; its action children carry the counts
  * of what followed. Because "a followed context c" is the node child(c, a), the increment that records
- * an event also yields the next event's context node: one hash lookup per order per event.
- * Fields are interleaved (6 ints per node) so an update touches few cache lines.
+ * an event also yields the next event's context node: one lookup per order per event.
+ * Fields are interleaved (8 ints per node) so an update touches few cache lines. Each node's first child
+ * sits in the node itself and only further children go to the hash table: most contexts are followed by
+ * one action, and the context node was just touched, so most lookups never leave it. A hash-table probe
+ * is a cache miss on a large trie, which made it the single largest cost of a fit.
  */
 export class ContextTrie {
   private readonly edges: PairTable;
@@ -62,17 +70,29 @@ export class ContextTrie {
 
   /** The child node, or -1 when it does not exist (lookups never grow the trie). */
   child(node: number, symbol: number): number {
-    return node < 0 ? -1 : this.edges.get(node, symbol);
+    if (node < 0) return -1;
+    const at = node * NODE;
+    const inline = this.nodes[at + 7] as number;
+    if (inline === 0) return -1;
+    return this.nodes[at + 6] === symbol ? inline - 1 : this.edges.get(node, symbol);
   }
 
   childOrCreate(node: number, symbol: number, kind: number): number {
-    const id = this.edges.getOrSet(node, symbol, this.nodeCount);
+    const at = node * NODE;
+    const inline = this.nodes[at + 7] as number;
+    if (inline !== 0 && this.nodes[at + 6] === symbol) return inline - 1;
+    const id = inline === 0 ? this.nodeCount : this.edges.getOrSet(node, symbol, this.nodeCount);
     if (id === this.nodeCount) {
       this.nodeCount += 1;
       if (this.nodeCount * NODE > this.nodes.length)
         this.nodes = ensureLength(this.nodes, this.nodeCount * NODE);
       if (this.nodeCount > this.symbols.length) this.symbols = ensureLength(this.symbols, this.nodeCount);
-      this.nodes[id * NODE + 5] = kind;
+      const { nodes } = this;
+      if (inline === 0) {
+        nodes[at + 6] = symbol;
+        nodes[at + 7] = id + 1;
+      }
+      nodes[id * NODE + 5] = kind;
       this.symbols[id] = symbol;
     }
     return id;
@@ -134,8 +154,33 @@ export class ContextTrie {
     };
   }
 
-  static restore(parts: { edges: Int32Array; nodes: Int32Array; symbols: Int32Array }): ContextTrie {
-    const trie = new ContextTrie({ edges: PairTable.fromEntries(parts.edges), nodes: parts.nodes });
+  /**
+   * A trie from its snapshot. `nodeInts` is the stored node layout: LEGACY_NODE (model file version 3)
+   * nodes are widened and each node's first child moved inline (it also stays in the table, harmlessly).
+   */
+  static restore(
+    parts: { edges: Int32Array; nodes: Int32Array; symbols: Int32Array },
+    nodeInts = NODE,
+  ): ContextTrie {
+    let { nodes } = parts;
+    if (nodeInts === LEGACY_NODE) {
+      const count = nodes.length / LEGACY_NODE;
+      const wide = new Int32Array(count * NODE);
+      for (let node = 0; node < count; node++) {
+        wide.set(nodes.subarray(node * LEGACY_NODE, (node + 1) * LEGACY_NODE), node * NODE);
+      }
+      const { edges } = parts;
+      for (let i = 0; i < edges.length; i += 3) {
+        const at = (edges[i] as number) * NODE;
+        if (wide[at + 7] !== 0) continue;
+        wide[at + 6] = edges[i + 1] as number;
+        wide[at + 7] = (edges[i + 2] as number) + 1;
+      }
+      nodes = wide;
+    } else if (nodeInts !== NODE) {
+      throw new RangeError(`unknown trie node layout (${nodeInts} ints per node)`);
+    }
+    const trie = new ContextTrie({ edges: PairTable.fromEntries(parts.edges), nodes });
     trie.symbols = ensureLength(parts.symbols, trie.nodeCount + 1);
     return trie;
   }

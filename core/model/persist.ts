@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { z } from "zod";
 import { BehaviourModel, type FitInfo, type SessionPeak } from "./behaviour-model.ts";
-import { ContextTrie } from "./context-trie.ts";
+import { ContextTrie, LEGACY_NODE } from "./context-trie.ts";
 import { Interner } from "./intern.ts";
 import { NoveltyTracker } from "./novelty.ts";
 import { OnlineTuner } from "./online-tuning.ts";
@@ -16,7 +16,9 @@ import { ActivityProfiles } from "./timing.ts";
 /** Default location, next to the default store (.trailcast/trailcast.duckdb). */
 export const DEFAULT_MODEL_PATH = ".trailcast/model.json.gz";
 const FORMAT = "trailcast-model";
-const VERSION = 3;
+const VERSION = 4;
+/** Version 3 files differ only in the trie's node layout (no inline first child); they are converted. */
+const LEGACY_VERSION = 3;
 
 export class ModelFileError extends Error {}
 
@@ -101,7 +103,7 @@ export function serializeModel(model: BehaviourModel): Record<string, unknown> {
 
 const fileSchema = z.looseObject({
   format: z.literal(FORMAT),
-  version: z.literal(VERSION),
+  version: z.union([z.literal(VERSION), z.literal(LEGACY_VERSION)]),
   sequence: z.looseObject({ actions: z.array(z.string()), trie: z.looseObject({ nodes: z.string() }) }),
 });
 
@@ -128,11 +130,14 @@ export function deserializeModel(data: unknown, source = "model"): BehaviourMode
     principals: new Interner(s.principals),
     peers: new Interner(s.peers),
     peerOf: peerArray(s.peerOf),
-    trie: ContextTrie.restore({
-      edges: decodeInt32(s.trie.edges),
-      nodes: decodeInt32(s.trie.nodes),
-      symbols: decodeInt32(s.trie.symbols),
-    }),
+    trie: ContextTrie.restore(
+      {
+        edges: decodeInt32(s.trie.edges),
+        nodes: decodeInt32(s.trie.nodes),
+        symbols: decodeInt32(s.trie.symbols),
+      },
+      d.version === LEGACY_VERSION ? LEGACY_NODE : undefined,
+    ),
     params: {
       discount: Float64Array.from(s.params.discount),
       strength: Float64Array.from(s.params.strength),

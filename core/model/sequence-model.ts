@@ -97,13 +97,14 @@ export class SequenceModel {
       this.observedPrincipals += 1;
     }
     const expected = Math.min(parts.expectedEvents ?? 0, 8_000_000);
-    // Tries grow 0.2–0.5 nodes per event (generated sample / synthetic bench); a table sized for 0.5 stays
-    // at most half full without growing, and is half the size (fewer cache misses) of one sized for 0.75.
+    // Tries grow 0.2–0.5 nodes per event (generated sample / synthetic bench), and only nodes beyond their
+    // parent's first child go to the hash table (ContextTrie): a table sized for 0.3 of the events stays
+    // at most half full without growing, and small enough to cause few cache misses.
     this.trie =
       parts.trie ??
       new ContextTrie(
         expected > 0
-          ? { edges: new PairTable(Math.ceil(expected * 0.5)), capacity: Math.ceil(expected * 0.75) }
+          ? { edges: new PairTable(Math.ceil(expected * 0.3)), capacity: Math.ceil(expected * 0.75) }
           : {},
       );
     this.params = parts.params ?? defaultParams();
