@@ -1,9 +1,19 @@
-import { KINDS, LEVELS, POSITIONS, type SmoothingParams, scalarProbability } from "./smoothing.ts";
+import {
+  KINDS,
+  LEVELS,
+  POSITIONS,
+  REPEAT_AT,
+  ROW,
+  type SmoothingParams,
+  scalarProbability,
+} from "./smoothing.ts";
 
 /** Values tried per hyperparameter in each coordinate-descent sweep. */
 const DISCOUNTS = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95];
 const STRENGTHS = [0, 0.5, 1, 2, 4, 8, 16, 32];
 const MIXES = [0.1, 0.3, 0.5, 0.7, 0.9];
+/** Beta prior strengths of the run hazard (positive: a hazard of exactly 0 or 1 would be a certainty). */
+const REPEAT_STRENGTHS = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
 
 /** Below this many held-out predictions the principled defaults are kept: tuning would fit noise. */
 export const MIN_HELD_OUT_FOR_TUNING = 50;
@@ -18,7 +28,7 @@ export function heldOutLoss(params: SmoothingParams, stats: Float64Array, count:
   const scratch = new Float64Array(KINDS);
   let loss = 0;
   for (let i = 0; i < count; i++) {
-    loss -= Math.log(scalarProbability(params, stats, i * KINDS * 3, scratch));
+    loss -= Math.log(scalarProbability(params, stats, i * ROW, scratch));
   }
   return count === 0 ? 0 : loss / count;
 }
@@ -29,6 +39,7 @@ function cloneParams(params: SmoothingParams): SmoothingParams {
     strength: Float64Array.from(params.strength),
     mix: Float64Array.from(params.mix),
     universe: params.universe,
+    repeat: Float64Array.from(params.repeat),
   };
 }
 
@@ -66,6 +77,20 @@ export function fitSmoothing(
       values[kind] = bestValue ?? (previous[i] as number);
     });
   };
+  /** Same, for one value that does not belong to a lattice node. */
+  const tryGridAny = (values: Float64Array, index: number, grid: number[]): void => {
+    const previous = values[index] as number;
+    let bestValue: number | null = null;
+    for (const candidate of grid) {
+      values[index] = candidate;
+      const loss = heldOutLoss(params, stats, count);
+      if (loss < best - 1e-9) {
+        best = loss;
+        bestValue = candidate;
+      }
+    }
+    values[index] = bestValue ?? previous;
+  };
   const tied = count < MIN_HELD_OUT_FOR_UNTIED;
   const positionGroups = range(POSITIONS).flatMap((position) => {
     const kinds = range(LEVELS).map((level) => level * POSITIONS + position);
@@ -81,6 +106,10 @@ export function fitSmoothing(
       tryGrid(params.strength, group, STRENGTHS);
     }
     for (const group of mixGroups) tryGrid(params.mix, group, MIXES);
+    if (inRuns(stats, count)) {
+      for (let which = 0; which < params.repeat.length; which++)
+        tryGridAny(params.repeat, which, REPEAT_STRENGTHS);
+    }
   }
   return { params, lossBefore, lossAfter: best, tuned: true };
 }
@@ -90,10 +119,16 @@ function kindsPresent(stats: Float64Array, count: number): boolean[] {
   const used = Array<boolean>(KINDS).fill(false);
   for (let i = 0; i < count; i++) {
     for (let kind = 0; kind < KINDS; kind++) {
-      if ((stats[i * KINDS * 3 + kind * 3 + 1] as number) > 0) used[kind] = true;
+      if ((stats[i * ROW + kind * 3 + 1] as number) > 0) used[kind] = true;
     }
   }
   return used;
+}
+
+/** Whether any held-out prediction was made inside a run (else the run hazard cannot be tuned). */
+function inRuns(stats: Float64Array, count: number): boolean {
+  for (let i = 0; i < count; i++) if (stats[i * ROW + REPEAT_AT] === 1) return true;
+  return false;
 }
 
 function range(n: number): number[] {

@@ -16,7 +16,7 @@ import { ActivityProfiles } from "./timing.ts";
 /** Default location, next to the default store (.trailcast/trailcast.duckdb). */
 export const DEFAULT_MODEL_PATH = ".trailcast/model.json.gz";
 const FORMAT = "trailcast-model";
-const VERSION = 3;
+const VERSION = 4;
 
 export class ModelFileError extends Error {}
 
@@ -33,15 +33,25 @@ function decodeFloat64(text: string): Float64Array {
 }
 
 const sessionsOf = (map: Map<number, SessionState>) =>
-  [...map].map(([id, s]) => [id, [...s.contexts], s.lastTime, s.lastSessionKey, s.lastSide] as const);
+  [...map].map(
+    ([id, s]) =>
+      [id, [...s.contexts], s.lastTime, s.lastSessionKey, s.lastSide, s.lastAction, s.run] as const,
+  );
 
 function sessionMap(
-  rows: ReadonlyArray<readonly [number, number[], number, string | null, number]>,
+  rows: ReadonlyArray<readonly [number, number[], number, string | null, number, number, number]>,
 ): Map<number, SessionState> {
   return new Map(
-    rows.map(([id, contexts, lastTime, lastSessionKey, lastSide]) => [
+    rows.map(([id, contexts, lastTime, lastSessionKey, lastSide, lastAction, run]) => [
       id,
-      { contexts: Int32Array.from(contexts), lastTime, lastSessionKey, lastSide },
+      {
+        contexts: Int32Array.from(contexts),
+        lastTime,
+        lastSessionKey,
+        lastSide,
+        lastAction,
+        run,
+      },
     ]),
   );
 }
@@ -72,6 +82,12 @@ export function serializeModel(model: BehaviourModel): Record<string, unknown> {
         strength: [...sequence.params.strength],
         mix: [...sequence.params.mix],
         universe: sequence.params.universe,
+        repeat: [...sequence.params.repeat],
+      },
+      runs: {
+        counts: encode(sequence.runCounts),
+        everyone: [...sequence.runEveryone],
+        pooled: [...sequence.runPooled],
       },
       temperature: sequence.temperature,
       idleGapMs: sequence.idleGapMs,
@@ -138,8 +154,12 @@ export function deserializeModel(data: unknown, source = "model"): BehaviourMode
       strength: Float64Array.from(s.params.strength),
       mix: Float64Array.from(s.params.mix),
       universe: s.params.universe,
+      repeat: Float64Array.from(s.params.repeat),
     },
   });
+  sequence.runCounts = decodeFloat64(s.runs.counts);
+  sequence.runEveryone = Float64Array.from(s.runs.everyone);
+  sequence.runPooled = Float64Array.from(s.runs.pooled);
   sequence.temperature = s.temperature;
   sequence.idleGapMs = s.idleGapMs;
   sequence.assignedPeers = new Map(s.assignedPeers);

@@ -19,8 +19,14 @@ import {
   defaultParams,
   denseDistribution,
   KINDS,
+  LAST_AT,
   LEVELS,
   POSITIONS,
+  REPEAT_AT,
+  ROW,
+  RUN_BUCKETS,
+  repeatHazard,
+  runBucket,
   type SmoothingParams,
   scalarProbability,
 } from "./smoothing.ts";
@@ -68,7 +74,20 @@ export class SequenceModel {
   private observedPrincipals = 0;
   private readonly buffers = new DenseBuffers();
   private readonly nodes = new Int32Array(KINDS);
-  private readonly stats = new Float64Array(KINDS * 3);
+  private readonly stats = new Float64Array(ROW);
+  /**
+   * Run statistics: [continuations, opportunities] per run-length bucket, per principal id (row-major) and
+   * for everyone, plus everyone's over all run lengths. An opportunity is an event arriving while the
+   * principal's last call had been made at least twice in a row.
+   */
+  runCounts: Float64Array = new Float64Array(64 * RUN_BUCKETS * 2);
+  runEveryone = new Float64Array(RUN_BUCKETS * 2);
+  runPooled = new Float64Array(2);
+  private readonly runScratch = new Float64Array(ROW);
+  /** What the last locate() resolved (for the run fields of a prediction). */
+  private locatedPrincipal = -1;
+  private locatedPeer = -1;
+  private locatedRun: SessionState | undefined;
   private readonly scratch = new Float64Array(KINDS);
   private readonly context: ResolvedContext = { mode: "fresh", decoration: 0 };
   /** Root node per owner id, per level (everyone uses owner 0). */
@@ -177,6 +196,16 @@ export class SequenceModel {
     }
     const contexts = state.contexts;
     stats.fill(0);
+    // Inside a run (the last call was made at least twice in a row), the run hazard decides whether it
+    // goes on; the n-gram counts each run once (its first repeat), so a continuation leaves the n-gram and
+    // the session's contexts untouched and only updates the run statistics.
+    const inRun = context.mode === "continue" && state.run >= 2;
+    if (inRun) this.fillRun(stats, 0, principalId, peerId, state, a);
+    const continues = inRun && a === state.lastAction;
+    // Inside a run the run action's counts are needed too (for the hazard, and to take it out of the
+    // n-gram's distribution); a continuation's are its own counts, read by the update below.
+    if (inRun && !continues)
+      this.readLastCounts(principalId, peerId, contexts, context.decoration, state.lastAction);
     for (let level = 0; level < LEVELS; level++) {
       const base = level * POSITIONS;
       const root = this.ownerRoot(level, this.owners(principalId, peerId, level), true);
@@ -205,10 +234,113 @@ export class SequenceModel {
       contexts[at] = this.noteBefore(base + 4, root, trie.record(root, a, base + 3, weight), weight);
     }
     if (context.mode === "late") return Number.NaN;
+    if (continues) for (let kind = 0; kind < KINDS; kind++) stats[LAST_AT + kind] = stats[kind * 3] as number;
+    const p = scalarProbability(this.params, stats, 0, this.scratch);
+    if (inRun) this.countRun(principalId, state.run, continues);
+    state.run = context.mode === "continue" && a === state.lastAction ? state.run + 1 : 1;
+    state.lastAction = a;
     state.lastTime = event.time;
     state.lastSessionKey = event.sessionKey;
     state.lastSide = sideCode(event);
-    return scalarProbability(this.params, stats, 0, this.scratch);
+    return p;
+  }
+
+  /** Counts of the run's action `last` in the session's current contexts, by lookups (see LAST_AT). */
+  private readLastCounts(
+    principalId: number,
+    peerId: number,
+    contexts: Int32Array,
+    decoration: number,
+    last: number,
+  ): void {
+    const { trie, stats } = this;
+    for (let level = 0; level < LEVELS; level++) {
+      const base = LAST_AT + level * POSITIONS;
+      const at = level * 3;
+      const one = contexts[at] as number;
+      stats[base + 4] = trie.countOf(
+        this.ownerRoot(level, this.owners(principalId, peerId, level), false),
+        last,
+      );
+      stats[base + 3] = trie.countOf(one, last);
+      stats[base + 1] = trie.countOf(contexts[at + 1] as number, last);
+      if (level === 0) {
+        stats[base + 2] = trie.countOf(trie.child(one, DECORATION + decoration), last);
+        stats[base] = trie.countOf(contexts[at + 2] as number, last);
+      }
+    }
+  }
+
+  /** Counts one run opportunity at the run length reached, continued or not. */
+  private countRun(principalId: number, run: number, continued: boolean): void {
+    const at = runBucket(run) * 2;
+    const row = principalId * RUN_BUCKETS * 2 + at;
+    if (row + 2 > this.runCounts.length) {
+      const grown = new Float64Array(Math.max(row + 2, this.runCounts.length * 2));
+      grown.set(this.runCounts);
+      this.runCounts = grown;
+    }
+    const c = continued ? 1 : 0;
+    const { runCounts, runEveryone, runPooled } = this;
+    runCounts[row] = (runCounts[row] as number) + c;
+    runCounts[row + 1] = (runCounts[row + 1] as number) + 1;
+    runEveryone[at] = (runEveryone[at] as number) + c;
+    runEveryone[at + 1] = (runEveryone[at + 1] as number) + 1;
+    runPooled[0] = (runPooled[0] as number) + c;
+    runPooled[1] = (runPooled[1] as number) + 1;
+  }
+
+  /**
+   * Writes the run fields of a row (see smoothing.ts ROW) for a prediction made while `state` is in a run
+   * (state.run ≥ 2): the true action `a` repeats the run or not, and the run statistics at its length.
+   */
+  private fillRun(
+    out: Float64Array,
+    offset: number,
+    principalId: number,
+    peerId: number,
+    state: SessionState,
+    a: number,
+  ): void {
+    const at = offset + REPEAT_AT;
+    const bucket = runBucket(state.run) * 2;
+    out[at] = 1;
+    out[at + 1] = a >= 0 && a === state.lastAction ? 1 : 0;
+    const row = principalId * RUN_BUCKETS * 2 + bucket;
+    const own = principalId >= 0 && row + 1 < this.runCounts.length;
+    out[at + 2] = own ? (this.runCounts[row] as number) : 0;
+    out[at + 3] = own ? (this.runCounts[row + 1] as number) : 0;
+    // Skipped, like the n-gram's, while everyone's statistics are only this principal's.
+    const everyone = this.levelInformative(2, principalId, peerId);
+    out[at + 4] = everyone ? (this.runEveryone[bucket] as number) : 0;
+    out[at + 5] = everyone ? (this.runEveryone[bucket + 1] as number) : 0;
+    out[at + 6] = this.runPooled[0] as number;
+    out[at + 7] = this.runPooled[1] as number;
+  }
+
+  /**
+   * Applies the run hazard of the last located query to a dense distribution (in place): the run goes on
+   * with probability h; the other actions (and the unseen mass) share 1 − h in the n-gram's proportions.
+   * Returns the new unseen mass.
+   */
+  private applyRun(probs: Float64Array, unseenMass: number): number {
+    const state = this.locatedRun;
+    if (!state) return unseenMass;
+    const row = this.runScratch;
+    this.fillRun(row, 0, this.locatedPrincipal, this.locatedPeer, state, -1);
+    const last = state.lastAction;
+    // The hazard's first levels are the principal's 3- and 2-action contexts (lattice kinds 0 and 1).
+    for (let kind = 0; kind < 2; kind++) {
+      const node = this.nodes[kind] as number;
+      row[kind * 3 + 1] = node >= 0 ? this.trie.total(node) : 0;
+      row[LAST_AT + kind] = node >= 0 ? this.trie.countOf(node, last) : 0;
+    }
+    const h = repeatHazard(this.params, row, 0);
+    const known = last >= 0 && last < probs.length;
+    const keep = (1 - h) / Math.max(1e-300, 1 - (known ? (probs[last] as number) : 0));
+    for (let a = 0; a < probs.length; a++) probs[a] = (probs[a] as number) * keep;
+    if (known) probs[last] = h;
+    return unseenMass * keep;
   }
 
   /**
@@ -251,6 +383,9 @@ export class SequenceModel {
     const peerId = this.peerIdOf(query.principal, principalId);
     const current = state ?? this.stateAt(principalId, query.time);
     const context = resolveContextInto(current, query.time, query.sessionKey, this.idleGapMs, this.context);
+    this.locatedPrincipal = principalId;
+    this.locatedPeer = peerId;
+    this.locatedRun = context.mode === "continue" && current && current.run >= 2 ? current : undefined;
     for (let level = 0; level < LEVELS; level++) {
       const base = level * POSITIONS;
       const root = this.levelInformative(level, principalId, peerId)
@@ -290,7 +425,9 @@ export class SequenceModel {
       if (context.mode === "late") continue;
       state ??= newSessionState();
       const a = this.actions.idOf(event.action);
-      for (let level = 0; level < LEVELS; level++) {
+      const repeats = context.mode === "continue" && a >= 0 && a === state.lastAction;
+      // A run's continuation leaves the contexts as they were (see observe).
+      for (let level = 0; level < LEVELS && !(repeats && state.run >= 2); level++) {
         const at = level * 3;
         const root = this.ownerRoot(level, this.owners(principalId, peerId, level), false);
         const fresh = context.mode === "fresh";
@@ -300,6 +437,8 @@ export class SequenceModel {
         state.contexts[at + 1] = a < 0 ? -1 : trie.child(one, a);
         state.contexts[at] = a < 0 ? -1 : trie.child(root, a);
       }
+      state.run = repeats ? state.run + 1 : 1;
+      state.lastAction = a;
       state.lastTime = event.time;
       state.lastSessionKey = event.sessionKey;
       state.lastSide = sideCode(event);
@@ -308,8 +447,9 @@ export class SequenceModel {
   }
 
   /**
-   * Per-node [count of action, node total, node types] for the lattice of a query, written at `offset`;
-   * the raw material for fitting hyperparameters on held-out events.
+   * One row of statistics (smoothing.ts ROW) for the lattice of a query and the true action, written at
+   * `offset`: per node [count of action, node total, node types], then the run fields; the raw material for
+   * fitting hyperparameters on held-out events.
    */
   nodeStats(query: Query, actionId: number, out: Float64Array, offset: number): void {
     const nodes = this.locate(query);
@@ -320,6 +460,14 @@ export class SequenceModel {
       out[at + 1] = node >= 0 ? this.trie.total(node) : 0;
       out[at + 2] = node >= 0 ? this.trie.types(node) : 0;
     }
+    out.fill(0, offset + LAST_AT, offset + ROW);
+    const run = this.locatedRun;
+    if (!run) return;
+    this.fillRun(out, offset, this.locatedPrincipal, this.locatedPeer, run, actionId);
+    for (let kind = 0; kind < KINDS; kind++) {
+      const node = nodes[kind] as number;
+      out[offset + LAST_AT + kind] = node >= 0 ? this.trie.countOf(node, run.lastAction) : 0;
+    }
   }
 
   /** Uncalibrated distribution (what hyperparameters are fitted on). */
@@ -327,7 +475,11 @@ export class SequenceModel {
     const nodes = this.locate(query, state);
     const vocabSize = this.actions.size;
     const { probs, unseenMass } = denseDistribution(this.params, this.trie, nodes, vocabSize, this.buffers);
-    return { probs, unseenMass, unseenCount: this.params.universe - vocabSize };
+    return {
+      probs,
+      unseenMass: this.applyRun(probs, unseenMass),
+      unseenCount: this.params.universe - vocabSize,
+    };
   }
 
   /** Calibrated probability of one action for a query (the distribution is not copied or tempered). */
@@ -342,7 +494,11 @@ export class SequenceModel {
       this.buffers,
       true,
     );
-    const dist = { probs, unseenMass, unseenCount: this.params.universe - vocabSize };
+    const dist = {
+      probs,
+      unseenMass: this.applyRun(probs, unseenMass),
+      unseenCount: this.params.universe - vocabSize,
+    };
     return temperedProbabilityOf(dist, actionId, this.temperature);
   }
 

@@ -25,6 +25,30 @@ export const POSITION_NAMES = [
   "none",
 ] as const;
 
+/**
+ * Runs of one repeated call (polling loops, pagination, scripted enumeration) are modelled apart from the
+ * n-gram: once a call has repeated (run length r ≥ 2), whether it goes on is a survival question, answered
+ * by the hazard of continuing at that run length (log2 buckets: r = 2, 3–4, 5–8, … , 65+), learned per
+ * principal and backed off to everyone, then to every run length pooled (Beta(1, 1) below that).
+ */
+export const RUN_BUCKETS = 7;
+
+/** Run-length bucket of a run of length r ≥ 2. */
+export function runBucket(run: number): number {
+  return Math.min(RUN_BUCKETS - 1, 31 - Math.clz32(run - 1));
+}
+
+/**
+ * Layout of one row of held-out statistics: [count, total, types] per lattice node; the count of the run's
+ * action per node (used inside a run, to take it out of the n-gram's distribution); then the run fields
+ * [in a run (0/1), the action repeats the run (0/1), then as continuations and opportunities: the
+ * principal's runs at this run length, everyone's at this run length, everyone's over all run lengths].
+ */
+export const LAST_AT = KINDS * 3;
+export const REPEAT_AT = LAST_AT + KINDS;
+export const REPEAT_FIELDS = 8;
+export const ROW = REPEAT_AT + REPEAT_FIELDS;
+
 /** About as many API actions as AWS has (IAM's service authorization reference lists ~17–20k). */
 export const DEFAULT_UNIVERSE = 20_000;
 
@@ -37,6 +61,8 @@ export interface SmoothingParams {
   mix: Float64Array;
   /** Number of possible actions the uniform floor spreads over. */
   universe: number;
+  /** Beta prior strengths of the run hazard: [3 actions, 2 actions, principal's run length, everyone's]. */
+  repeat: Float64Array;
 }
 
 export function kindOf(level: number, position: number): number {
@@ -49,17 +75,69 @@ export function defaultParams(discounts?: Float64Array): SmoothingParams {
     strength: new Float64Array(KINDS),
     mix: new Float64Array(KINDS).fill(0.5),
     universe: DEFAULT_UNIVERSE,
+    repeat: Float64Array.of(1, 1, 1, 1),
   };
 }
 
 /**
- * p(action) for one action from per-node statistics laid out as [count, total, types] × KINDS starting at
- * `offset` (total 0 = node absent). Used to fit hyperparameters without touching the count store.
+ * Probability that a run goes on, from a row at `offset` (a prediction made inside a run): hierarchical
+ * Beta-Bernoulli over "the run's action again or not", from the principal's own 3-action context (the same
+ * counts the n-gram holds), its 2-action context (its runs of this action at any length ≥ 2), then the
+ * principal's runs at this run length, everyone's at this run length, everyone's over all run lengths,
+ * Beta(1, 1). Each level's prior is the level below, weighted by its strength: an average, not a product
+ * of escapes, so one long run counted at every context length does not compound into near-certainty.
+ * Strictly inside (0, 1) for positive strengths.
+ */
+export function repeatHazard(params: SmoothingParams, stats: Float64Array, offset: number): number {
+  const at = offset + REPEAT_AT;
+  const strengths = params.repeat;
+  const pooled = ((stats[at + 6] as number) + 1) / ((stats[at + 7] as number) + 2);
+  const everyone = beta(stats[at + 4] as number, stats[at + 5] as number, strengths[3] as number, pooled);
+  const own = beta(stats[at + 2] as number, stats[at + 3] as number, strengths[2] as number, everyone);
+  // Principal level, 2 actions (kind 1) and 3 actions (kind 0): count of the run's action, node total.
+  const two = beta(
+    stats[offset + LAST_AT + 1] as number,
+    stats[offset + 4] as number,
+    strengths[1] as number,
+    own,
+  );
+  return beta(stats[offset + LAST_AT] as number, stats[offset + 1] as number, strengths[0] as number, two);
+}
+
+function beta(successes: number, trials: number, strength: number, prior: number): number {
+  return trials === 0 ? prior : (successes + strength * prior) / (trials + strength);
+}
+
+/**
+ * p(action) for one action from a row of statistics (ROW floats at `offset`: [count, total, types] × KINDS,
+ * total 0 = node absent, then the repeat fields). Used to fit hyperparameters without touching the count
+ * store.
  */
 export function scalarProbability(
   params: SmoothingParams,
   stats: Float64Array,
   offset: number,
+  scratch: Float64Array,
+): number {
+  const repeat = offset + REPEAT_AT;
+  if (stats[repeat] !== 1) return chainProbability(params, stats, offset, offset, 3, scratch);
+  // In a run (the last call was made at least twice in a row): it goes on with the hazard h; otherwise the
+  // n-gram, which counts each run once, decides among the other actions (its mass on the run's action
+  // taken out and the rest renormalized).
+  const h = repeatHazard(params, stats, offset);
+  if (stats[repeat + 1] === 1) return h;
+  const q = chainProbability(params, stats, offset, offset, 3, scratch);
+  const last = chainProbability(params, stats, offset, offset + LAST_AT, 1, scratch);
+  return ((1 - h) * q) / Math.max(1e-300, 1 - last);
+}
+
+/** The back-off chain for one action whose count at node kind k is stats[countAt + k * countStride]. */
+function chainProbability(
+  params: SmoothingParams,
+  stats: Float64Array,
+  offset: number,
+  countAt: number,
+  countStride: number,
   scratch: Float64Array,
 ): number {
   const { discount, strength, mix } = params;
@@ -81,7 +159,7 @@ export function scalarProbability(
       } else {
         const d = discount[kind] as number;
         const theta = strength[kind] as number;
-        const count = stats[at] as number;
+        const count = stats[countAt + kind * countStride] as number;
         const kept = count > d ? count - d : 0;
         scratch[kind] = (kept + (theta + d * (stats[at + 2] as number)) * base) / (total + theta);
       }
