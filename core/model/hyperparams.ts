@@ -1,4 +1,6 @@
 import {
+  HAZARD_KINDS,
+  IN_RUN,
   KINDS,
   LEVELS,
   POSITIONS,
@@ -12,8 +14,12 @@ import {
 const DISCOUNTS = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95];
 const STRENGTHS = [0, 0.5, 1, 2, 4, 8, 16, 32];
 const MIXES = [0.1, 0.3, 0.5, 0.7, 0.9];
-/** Beta prior strengths of the run hazard (positive: a hazard of exactly 0 or 1 would be a certainty). */
-const REPEAT_STRENGTHS = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
+/** Weights of the copy component after a single call (0: the n-gram alone). */
+const COPIES = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
+/** Prior means of the run hazard. */
+const HAZARD_MEANS = [0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.98];
+/** Beta strengths of the run hazard (positive: a hazard of exactly 0 or 1 would be a certainty). */
+const HAZARD_STRENGTHS = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
 
 /** Below this many held-out predictions the principled defaults are kept: tuning would fit noise. */
 export const MIN_HELD_OUT_FOR_TUNING = 50;
@@ -39,7 +45,8 @@ function cloneParams(params: SmoothingParams): SmoothingParams {
     strength: Float64Array.from(params.strength),
     mix: Float64Array.from(params.mix),
     universe: params.universe,
-    repeat: Float64Array.from(params.repeat),
+    copy: Float64Array.from(params.copy),
+    hazard: Float64Array.from(params.hazard),
   };
 }
 
@@ -106,9 +113,14 @@ export function fitSmoothing(
       tryGrid(params.strength, group, STRENGTHS);
     }
     for (const group of mixGroups) tryGrid(params.mix, group, MIXES);
-    if (inRuns(stats, count)) {
-      for (let which = 0; which < params.repeat.length; which++)
-        tryGridAny(params.repeat, which, REPEAT_STRENGTHS);
+    tryGridAny(params.copy, 0, COPIES);
+    // A strength or mean fitted on runs that all went on (or all ended) would sit at the grid's edge: the
+    // hazard keeps its prior until the held-out predictions inside runs include both outcomes.
+    if (bothOutcomes(stats, count)) {
+      for (let level = 0; level < HAZARD_KINDS.length; level++) {
+        tryGridAny(params.hazard, level, HAZARD_STRENGTHS);
+      }
+      tryGridAny(params.hazard, HAZARD_KINDS.length, HAZARD_MEANS);
     }
   }
   return { params, lossBefore, lossAfter: best, tuned: true };
@@ -125,9 +137,16 @@ function kindsPresent(stats: Float64Array, count: number): boolean[] {
   return used;
 }
 
-/** Whether any held-out prediction was made inside a run (else the run hazard cannot be tuned). */
-function inRuns(stats: Float64Array, count: number): boolean {
-  for (let i = 0; i < count; i++) if (stats[i * ROW + REPEAT_AT] === 1) return true;
+/** Whether the held-out predictions made inside runs include both outcomes (the run went on, it ended). */
+function bothOutcomes(stats: Float64Array, count: number): boolean {
+  let on = false;
+  let ended = false;
+  for (let i = 0; i < count; i++) {
+    if (stats[i * ROW + REPEAT_AT] !== IN_RUN) continue;
+    if (stats[i * ROW + REPEAT_AT + 1] === 1) on = true;
+    else ended = true;
+    if (on && ended) return true;
+  }
   return false;
 }
 

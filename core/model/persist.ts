@@ -82,12 +82,8 @@ export function serializeModel(model: BehaviourModel): Record<string, unknown> {
         strength: [...sequence.params.strength],
         mix: [...sequence.params.mix],
         universe: sequence.params.universe,
-        repeat: [...sequence.params.repeat],
-      },
-      runs: {
-        counts: encode(sequence.runCounts),
-        everyone: [...sequence.runEveryone],
-        pooled: [...sequence.runPooled],
+        copy: [...sequence.params.copy],
+        hazard: [...sequence.params.hazard],
       },
       temperature: sequence.temperature,
       idleGapMs: sequence.idleGapMs,
@@ -154,12 +150,10 @@ export function deserializeModel(data: unknown, source = "model"): BehaviourMode
       strength: Float64Array.from(s.params.strength),
       mix: Float64Array.from(s.params.mix),
       universe: s.params.universe,
-      repeat: Float64Array.from(s.params.repeat),
+      copy: Float64Array.from(s.params.copy),
+      hazard: Float64Array.from(s.params.hazard),
     },
   });
-  sequence.runCounts = decodeFloat64(s.runs.counts);
-  sequence.runEveryone = Float64Array.from(s.runs.everyone);
-  sequence.runPooled = Float64Array.from(s.runs.pooled);
   sequence.temperature = s.temperature;
   sequence.idleGapMs = s.idleGapMs;
   sequence.assignedPeers = new Map(s.assignedPeers);

@@ -22,11 +22,12 @@ import {
   LAST_AT,
   LEVELS,
   POSITIONS,
+  AFTER_SINGLE,
+  HAZARD_KINDS,
+  IN_RUN,
   REPEAT_AT,
   ROW,
-  RUN_BUCKETS,
   repeatHazard,
-  runBucket,
   type SmoothingParams,
   scalarProbability,
 } from "./smoothing.ts";
@@ -34,6 +35,15 @@ import {
 /** Symbols above every action id: session start, then decorations. */
 const BOS = 1 << 24;
 const DECORATION = BOS + 1;
+
+/**
+ * Repeat mode of a prediction (smoothing.ts): IN_RUN when the session's last call was made at least twice
+ * in a row, AFTER_SINGLE after a single call, 0 at a session start or for a late event.
+ */
+function repeatMode(mode: ResolvedContext["mode"], run: number): number {
+  if (mode !== "continue") return 0;
+  return run >= 2 ? IN_RUN : run === 1 ? AFTER_SINGLE : 0;
+}
 
 /** Peer group key for a principal seen for the first time online (fit assigns clusters to known ones). */
 export function fallbackPeerKey(principal: Principal): string {
@@ -75,19 +85,10 @@ export class SequenceModel {
   private readonly buffers = new DenseBuffers();
   private readonly nodes = new Int32Array(KINDS);
   private readonly stats = new Float64Array(ROW);
-  /**
-   * Run statistics: [continuations, opportunities] per run-length bucket, per principal id (row-major) and
-   * for everyone, plus everyone's over all run lengths. An opportunity is an event arriving while the
-   * principal's last call had been made at least twice in a row.
-   */
-  runCounts: Float64Array = new Float64Array(64 * RUN_BUCKETS * 2);
-  runEveryone = new Float64Array(RUN_BUCKETS * 2);
-  runPooled = new Float64Array(2);
   private readonly runScratch = new Float64Array(ROW);
-  /** What the last locate() resolved (for the run fields of a prediction). */
-  private locatedPrincipal = -1;
-  private locatedPeer = -1;
-  private locatedRun: SessionState | undefined;
+  /** Repeat mode of the last located query (smoothing.ts AFTER_SINGLE / IN_RUN, else 0) and its last call. */
+  private locatedMode = 0;
+  private locatedLast = -1;
   private readonly scratch = new Float64Array(KINDS);
   private readonly context: ResolvedContext = { mode: "fresh", decoration: 0 };
   /** Root node per owner id, per level (everyone uses owner 0). */
@@ -196,16 +197,17 @@ export class SequenceModel {
     }
     const contexts = state.contexts;
     stats.fill(0);
-    // Inside a run (the last call was made at least twice in a row), the run hazard decides whether it
-    // goes on; the n-gram counts each run once (its first repeat), so a continuation leaves the n-gram and
-    // the session's contexts untouched and only updates the run statistics.
-    const inRun = context.mode === "continue" && state.run >= 2;
-    if (inRun) this.fillRun(stats, 0, principalId, peerId, state, a);
-    const continues = inRun && a === state.lastAction;
-    // Inside a run the run action's counts are needed too (for the hazard, and to take it out of the
-    // n-gram's distribution); a continuation's are its own counts, read by the update below.
-    if (inRun && !continues)
+    // After a single call the copy component joins the n-gram; inside a run (the last call made at least
+    // twice in a row) the run hazard decides whether it goes on (see smoothing.ts). Counting is unchanged.
+    const mode = repeatMode(context.mode, state.run);
+    stats[REPEAT_AT] = mode;
+    stats[REPEAT_AT + 1] = mode !== 0 && a === state.lastAction ? 1 : 0;
+    const continues = mode === IN_RUN && a === state.lastAction;
+    // Inside a run the counts of the run's action are needed too (for the hazard, and to take it out of
+    // the n-gram's distribution); a continuation's are its own, noted by the update below.
+    if (mode === IN_RUN && !continues) {
       this.readLastCounts(principalId, peerId, contexts, context.decoration, state.lastAction);
+    }
     for (let level = 0; level < LEVELS; level++) {
       const base = level * POSITIONS;
       const root = this.ownerRoot(level, this.owners(principalId, peerId, level), true);
@@ -236,7 +238,6 @@ export class SequenceModel {
     if (context.mode === "late") return Number.NaN;
     if (continues) for (let kind = 0; kind < KINDS; kind++) stats[LAST_AT + kind] = stats[kind * 3] as number;
     const p = scalarProbability(this.params, stats, 0, this.scratch);
-    if (inRun) this.countRun(principalId, state.run, continues);
     state.run = context.mode === "continue" && a === state.lastAction ? state.run + 1 : 1;
     state.lastAction = a;
     state.lastTime = event.time;
@@ -271,72 +272,30 @@ export class SequenceModel {
     }
   }
 
-  /** Counts one run opportunity at the run length reached, continued or not. */
-  private countRun(principalId: number, run: number, continued: boolean): void {
-    const at = runBucket(run) * 2;
-    const row = principalId * RUN_BUCKETS * 2 + at;
-    if (row + 2 > this.runCounts.length) {
-      const grown = new Float64Array(Math.max(row + 2, this.runCounts.length * 2));
-      grown.set(this.runCounts);
-      this.runCounts = grown;
+  /**
+   * Applies the repeat components to a dense n-gram distribution of the last located query (in place;
+   * same as scalarProbability): after a single call the copy component with weight λ; inside a run the
+   * run goes on with the hazard h and the other actions (and the unseen mass) share 1 − h in the n-gram's
+   * proportions. Returns the new unseen mass.
+   */
+  private applyRepeats(probs: Float64Array, unseenMass: number): number {
+    const last = this.locatedLast;
+    const known = last >= 0 && last < probs.length;
+    if (this.locatedMode === AFTER_SINGLE) {
+      const copy = this.params.copy[0] as number;
+      if (copy === 0) return unseenMass;
+      for (let a = 0; a < probs.length; a++) probs[a] = (probs[a] as number) * (1 - copy);
+      if (known) probs[last] = (probs[last] as number) + copy;
+      return unseenMass * (1 - copy);
     }
-    const c = continued ? 1 : 0;
-    const { runCounts, runEveryone, runPooled } = this;
-    runCounts[row] = (runCounts[row] as number) + c;
-    runCounts[row + 1] = (runCounts[row + 1] as number) + 1;
-    runEveryone[at] = (runEveryone[at] as number) + c;
-    runEveryone[at + 1] = (runEveryone[at + 1] as number) + 1;
-    runPooled[0] = (runPooled[0] as number) + c;
-    runPooled[1] = (runPooled[1] as number) + 1;
-  }
-
-  /**
-   * Writes the run fields of a row (see smoothing.ts ROW) for a prediction made while `state` is in a run
-   * (state.run ≥ 2): the true action `a` repeats the run or not, and the run statistics at its length.
-   */
-  private fillRun(
-    out: Float64Array,
-    offset: number,
-    principalId: number,
-    peerId: number,
-    state: SessionState,
-    a: number,
-  ): void {
-    const at = offset + REPEAT_AT;
-    const bucket = runBucket(state.run) * 2;
-    out[at] = 1;
-    out[at + 1] = a >= 0 && a === state.lastAction ? 1 : 0;
-    const row = principalId * RUN_BUCKETS * 2 + bucket;
-    const own = principalId >= 0 && row + 1 < this.runCounts.length;
-    out[at + 2] = own ? (this.runCounts[row] as number) : 0;
-    out[at + 3] = own ? (this.runCounts[row + 1] as number) : 0;
-    // Skipped, like the n-gram's, while everyone's statistics are only this principal's.
-    const everyone = this.levelInformative(2, principalId, peerId);
-    out[at + 4] = everyone ? (this.runEveryone[bucket] as number) : 0;
-    out[at + 5] = everyone ? (this.runEveryone[bucket + 1] as number) : 0;
-    out[at + 6] = this.runPooled[0] as number;
-    out[at + 7] = this.runPooled[1] as number;
-  }
-
-  /**
-   * Applies the run hazard of the last located query to a dense distribution (in place): the run goes on
-   * with probability h; the other actions (and the unseen mass) share 1 − h in the n-gram's proportions.
-   * Returns the new unseen mass.
-   */
-  private applyRun(probs: Float64Array, unseenMass: number): number {
-    const state = this.locatedRun;
-    if (!state) return unseenMass;
+    if (this.locatedMode !== IN_RUN) return unseenMass;
     const row = this.runScratch;
-    this.fillRun(row, 0, this.locatedPrincipal, this.locatedPeer, state, -1);
-    const last = state.lastAction;
-    // The hazard's first levels are the principal's 3- and 2-action contexts (lattice kinds 0 and 1).
-    for (let kind = 0; kind < 2; kind++) {
+    for (const kind of HAZARD_KINDS) {
       const node = this.nodes[kind] as number;
       row[kind * 3 + 1] = node >= 0 ? this.trie.total(node) : 0;
       row[LAST_AT + kind] = node >= 0 ? this.trie.countOf(node, last) : 0;
     }
     const h = repeatHazard(this.params, row, 0);
-    const known = last >= 0 && last < probs.length;
     const keep = (1 - h) / Math.max(1e-300, 1 - (known ? (probs[last] as number) : 0));
     for (let a = 0; a < probs.length; a++) probs[a] = (probs[a] as number) * keep;
     if (known) probs[last] = h;
@@ -383,9 +342,8 @@ export class SequenceModel {
     const peerId = this.peerIdOf(query.principal, principalId);
     const current = state ?? this.stateAt(principalId, query.time);
     const context = resolveContextInto(current, query.time, query.sessionKey, this.idleGapMs, this.context);
-    this.locatedPrincipal = principalId;
-    this.locatedPeer = peerId;
-    this.locatedRun = context.mode === "continue" && current && current.run >= 2 ? current : undefined;
+    this.locatedMode = current ? repeatMode(context.mode, current.run) : 0;
+    this.locatedLast = current ? current.lastAction : -1;
     for (let level = 0; level < LEVELS; level++) {
       const base = level * POSITIONS;
       const root = this.levelInformative(level, principalId, peerId)
@@ -426,8 +384,7 @@ export class SequenceModel {
       state ??= newSessionState();
       const a = this.actions.idOf(event.action);
       const repeats = context.mode === "continue" && a >= 0 && a === state.lastAction;
-      // A run's continuation leaves the contexts as they were (see observe).
-      for (let level = 0; level < LEVELS && !(repeats && state.run >= 2); level++) {
+      for (let level = 0; level < LEVELS; level++) {
         const at = level * 3;
         const root = this.ownerRoot(level, this.owners(principalId, peerId, level), false);
         const fresh = context.mode === "fresh";
@@ -460,13 +417,13 @@ export class SequenceModel {
       out[at + 1] = node >= 0 ? this.trie.total(node) : 0;
       out[at + 2] = node >= 0 ? this.trie.types(node) : 0;
     }
-    out.fill(0, offset + LAST_AT, offset + ROW);
-    const run = this.locatedRun;
-    if (!run) return;
-    this.fillRun(out, offset, this.locatedPrincipal, this.locatedPeer, run, actionId);
+    const mode = this.locatedMode;
+    const last = this.locatedLast;
+    out[offset + REPEAT_AT] = mode;
+    out[offset + REPEAT_AT + 1] = mode !== 0 && actionId >= 0 && actionId === last ? 1 : 0;
     for (let kind = 0; kind < KINDS; kind++) {
       const node = nodes[kind] as number;
-      out[offset + LAST_AT + kind] = node >= 0 ? this.trie.countOf(node, run.lastAction) : 0;
+      out[offset + LAST_AT + kind] = mode === IN_RUN && node >= 0 ? this.trie.countOf(node, last) : 0;
     }
   }
 
@@ -477,7 +434,7 @@ export class SequenceModel {
     const { probs, unseenMass } = denseDistribution(this.params, this.trie, nodes, vocabSize, this.buffers);
     return {
       probs,
-      unseenMass: this.applyRun(probs, unseenMass),
+      unseenMass: this.applyRepeats(probs, unseenMass),
       unseenCount: this.params.universe - vocabSize,
     };
   }
@@ -496,7 +453,7 @@ export class SequenceModel {
     );
     const dist = {
       probs,
-      unseenMass: this.applyRun(probs, unseenMass),
+      unseenMass: this.applyRepeats(probs, unseenMass),
       unseenCount: this.params.universe - vocabSize,
     };
     return temperedProbabilityOf(dist, actionId, this.temperature);

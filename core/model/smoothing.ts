@@ -26,28 +26,34 @@ export const POSITION_NAMES = [
 ] as const;
 
 /**
- * Runs of one repeated call (polling loops, pagination, scripted enumeration) are modelled apart from the
- * n-gram: once a call has repeated (run length r ≥ 2), whether it goes on is a survival question, answered
- * by the hazard of continuing at that run length (log2 buckets: r = 2, 3–4, 5–8, … , 65+), learned per
- * principal and backed off to everyone, then to every run length pooled (Beta(1, 1) below that).
+ * Repeats. CloudTrail is full of one call made many times in a row (polling loops, pagination, scripted
+ * enumeration). An n-gram over action ids cannot say "the same as the last call" for a call it has not seen
+ * repeat, and inside a run every context length holds the same run's counts, so the escape masses of the
+ * lattice multiply into near-certainty that a polling loop never ends. Two components handle repeats:
+ * - after a single call, a copy component (a cache of size one, Kuhn & De Mori 1990) mixed into the
+ *   n-gram with weight λ;
+ * - inside a run (the last call made at least twice in a row), whether it goes on is a Bernoulli whose
+ *   probability (the run hazard) is a hierarchical Beta estimate from the run context ("this action,
+ *   repeated": how often the principal's runs of it went on, counted in the n-gram's 2-action context),
+ *   backed off to the peer group's and everyone's runs of it, then to a Beta prior. Each level is an
+ *   average with the level below (not a product of escapes), so a long run counts once. Otherwise the
+ *   n-gram predicts, with the run's action taken out and the rest renormalized.
  */
-export const RUN_BUCKETS = 7;
 
-/** Run-length bucket of a run of length r ≥ 2. */
-export function runBucket(run: number): number {
-  return Math.min(RUN_BUCKETS - 1, 31 - Math.clz32(run - 1));
-}
+/** Lattice kinds of the run context "this action, repeated" (2 actions) for the principal, peers, everyone. */
+export const HAZARD_KINDS = [1, 6, 11] as const;
 
 /**
- * Layout of one row of held-out statistics: [count, total, types] per lattice node; the count of the run's
- * action per node (used inside a run, to take it out of the n-gram's distribution); then the run fields
- * [in a run (0/1), the action repeats the run (0/1), then as continuations and opportunities: the
- * principal's runs at this run length, everyone's at this run length, everyone's over all run lengths].
+ * Layout of one row of held-out statistics: [count, total, types] per lattice node; the count of the last
+ * call's action per node (filled inside a run); then [after a single call (2) / inside a run (1) / else 0,
+ * the action repeats the last call (0/1)].
  */
 export const LAST_AT = KINDS * 3;
 export const REPEAT_AT = LAST_AT + KINDS;
-export const REPEAT_FIELDS = 8;
+export const REPEAT_FIELDS = 2;
 export const ROW = REPEAT_AT + REPEAT_FIELDS;
+export const AFTER_SINGLE = 2;
+export const IN_RUN = 1;
 
 /** About as many API actions as AWS has (IAM's service authorization reference lists ~17–20k). */
 export const DEFAULT_UNIVERSE = 20_000;
@@ -61,8 +67,10 @@ export interface SmoothingParams {
   mix: Float64Array;
   /** Number of possible actions the uniform floor spreads over. */
   universe: number;
-  /** Beta prior strengths of the run hazard: [3 actions, 2 actions, principal's run length, everyone's]. */
-  repeat: Float64Array;
+  /** Run hazard: Beta strength per level (HAZARD_KINDS order), then the prior's mean. */
+  hazard: Float64Array;
+  /** Weight λ of the copy component ("the same call again") after a single call. */
+  copy: Float64Array;
 }
 
 export function kindOf(level: number, position: number): number {
@@ -75,43 +83,37 @@ export function defaultParams(discounts?: Float64Array): SmoothingParams {
     strength: new Float64Array(KINDS),
     mix: new Float64Array(KINDS).fill(0.5),
     universe: DEFAULT_UNIVERSE,
-    repeat: Float64Array.of(1, 1, 1, 1),
+    // Until held-out data says otherwise: no copy component, and a uniform Beta(1, 1) prior on the hazard.
+    hazard: Float64Array.of(1, 1, 2, 0.5),
+    copy: Float64Array.of(0),
   };
 }
 
 /**
- * Probability that a run goes on, from a row at `offset` (a prediction made inside a run): hierarchical
- * Beta-Bernoulli over "the run's action again or not", from the principal's own 3-action context (the same
- * counts the n-gram holds), its 2-action context (its runs of this action at any length ≥ 2), then the
- * principal's runs at this run length, everyone's at this run length, everyone's over all run lengths,
- * Beta(1, 1). Each level's prior is the level below, weighted by its strength: an average, not a product
- * of escapes, so one long run counted at every context length does not compound into near-certainty.
- * Strictly inside (0, 1) for positive strengths.
+ * Probability that a run goes on, from a row at `offset` (a prediction made inside a run): for the
+ * principal's, its peer group's and everyone's run context in turn (from the widest), (continuations +
+ * strength × the estimate below) / (opportunities + strength), starting from the prior mean. Strictly
+ * inside (0, 1) for a mean inside it and positive strengths.
  */
 export function repeatHazard(params: SmoothingParams, stats: Float64Array, offset: number): number {
-  const at = offset + REPEAT_AT;
-  const strengths = params.repeat;
-  const pooled = ((stats[at + 6] as number) + 1) / ((stats[at + 7] as number) + 2);
-  const everyone = beta(stats[at + 4] as number, stats[at + 5] as number, strengths[3] as number, pooled);
-  const own = beta(stats[at + 2] as number, stats[at + 3] as number, strengths[2] as number, everyone);
-  // Principal level, 2 actions (kind 1) and 3 actions (kind 0): count of the run's action, node total.
-  const two = beta(
-    stats[offset + LAST_AT + 1] as number,
-    stats[offset + 4] as number,
-    strengths[1] as number,
-    own,
-  );
-  return beta(stats[offset + LAST_AT] as number, stats[offset + 1] as number, strengths[0] as number, two);
-}
-
-function beta(successes: number, trials: number, strength: number, prior: number): number {
-  return trials === 0 ? prior : (successes + strength * prior) / (trials + strength);
+  const h = params.hazard;
+  let p = h[HAZARD_KINDS.length] as number;
+  for (let level = HAZARD_KINDS.length - 1; level >= 0; level--) {
+    const kind = HAZARD_KINDS[level] as number;
+    const total = stats[offset + kind * 3 + 1] as number;
+    if (total > 0) {
+      const strength = h[level] as number;
+      p = ((stats[offset + LAST_AT + kind] as number) + strength * p) / (total + strength);
+    }
+  }
+  return p;
 }
 
 /**
  * p(action) for one action from a row of statistics (ROW floats at `offset`: [count, total, types] × KINDS,
- * total 0 = node absent, then the repeat fields). Used to fit hyperparameters without touching the count
- * store.
+ * total 0 = node absent, then the repeat fields; see the layout above): the n-gram's back-off chain, with
+ * the copy component after a single call and the run hazard inside a run. Used to fit hyperparameters
+ * without touching the count store.
  */
 export function scalarProbability(
   params: SmoothingParams,
@@ -120,13 +122,18 @@ export function scalarProbability(
   scratch: Float64Array,
 ): number {
   const repeat = offset + REPEAT_AT;
-  if (stats[repeat] !== 1) return chainProbability(params, stats, offset, offset, 3, scratch);
-  // In a run (the last call was made at least twice in a row): it goes on with the hazard h; otherwise the
-  // n-gram, which counts each run once, decides among the other actions (its mass on the run's action
-  // taken out and the rest renormalized).
+  const mode = stats[repeat] as number;
+  const q =
+    mode === IN_RUN && stats[repeat + 1] === 1
+      ? 0
+      : chainProbability(params, stats, offset, offset, 3, scratch);
+  if (mode === AFTER_SINGLE) {
+    const copy = params.copy[0] as number;
+    return (1 - copy) * q + (stats[repeat + 1] === 1 ? copy : 0);
+  }
+  if (mode !== IN_RUN) return q;
   const h = repeatHazard(params, stats, offset);
   if (stats[repeat + 1] === 1) return h;
-  const q = chainProbability(params, stats, offset, offset, 3, scratch);
   const last = chainProbability(params, stats, offset, offset + LAST_AT, 1, scratch);
   return ((1 - h) * q) / Math.max(1e-300, 1 - last);
 }
