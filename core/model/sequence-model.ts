@@ -15,16 +15,16 @@ import {
 } from "./session-context.ts";
 import { DEFAULT_IDLE_GAP_MS } from "./sessions.ts";
 import {
+  AFTER_SINGLE,
   DenseBuffers,
   defaultParams,
   denseDistribution,
+  HAZARD_KINDS,
+  IN_RUN,
   KINDS,
   LAST_AT,
   LEVELS,
   POSITIONS,
-  AFTER_SINGLE,
-  HAZARD_KINDS,
-  IN_RUN,
   REPEAT_AT,
   ROW,
   repeatHazard,
