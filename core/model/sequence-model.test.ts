@@ -53,7 +53,7 @@ describe("SequenceModel", () => {
     for (const e of events.slice(0, 2500)) model.observe(e);
     // Non-default repeat components, so that they are compared too.
     model.params.copy[0] = 0.2;
-    model.params.hazard.set([0.5, 4, 8, 0.7]);
+    model.params.hazard.set([0.5, 2, 4, 8, 0.7]);
     const stats = new Float64Array(ROW);
     const scratch = new Float64Array(KINDS);
     for (const e of events.slice(2500, 2600)) {

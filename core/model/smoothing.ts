@@ -29,19 +29,21 @@ export const POSITION_NAMES = [
  * Repeats. CloudTrail is full of one call made many times in a row (polling loops, pagination, scripted
  * enumeration). An n-gram over action ids cannot say "the same as the last call" for a call it has not seen
  * repeat, and inside a run every context length holds the same run's counts, so the escape masses of the
- * lattice multiply into near-certainty that a polling loop never ends. Two components handle repeats:
- * - after a single call, a copy component (a cache of size one, Kuhn & De Mori 1990) mixed into the
+ * lattice multiply into near-certainty that a polling loop never ends (and a stop is then a near-impossible
+ * event). Two components handle repeats; counting is unchanged:
+ * - after a single call, a copy component (a cache of size one, Kuhn & De Mori 1990) is mixed into the
  *   n-gram with weight λ;
  * - inside a run (the last call made at least twice in a row), whether it goes on is a Bernoulli whose
- *   probability (the run hazard) is a hierarchical Beta estimate from the run context ("this action,
- *   repeated": how often the principal's runs of it went on, counted in the n-gram's 2-action context),
- *   backed off to the peer group's and everyone's runs of it, then to a Beta prior. Each level is an
- *   average with the level below (not a product of escapes), so a long run counts once. Otherwise the
- *   n-gram predicts, with the run's action taken out and the rest renormalized.
+ *   probability (the run hazard) is a hierarchical Beta estimate over the run's nested contexts: the
+ *   principal's last 3 calls (e.g. "X, X, X"), its "X, X" (all its runs of X), its peer group's and
+ *   everyone's "X, X", then a Beta prior. Each level is an average with the level below (not a product of
+ *   escapes) and adds only the observations the narrower level did not hold, so a long run counts once.
+ *   The other actions share 1 − h in the n-gram's proportions (its mass on the run's call taken out).
+ * λ, the Beta strengths and the prior mean are fitted on held-out predictions with the rest.
  */
 
-/** Lattice kinds of the run context "this action, repeated" (2 actions) for the principal, peers, everyone. */
-export const HAZARD_KINDS = [1, 6, 11] as const;
+/** Lattice kinds of the run contexts, narrowest first: principal 3 and 2 actions, peer and everyone 2. */
+export const HAZARD_KINDS = [0, 1, 6, 11] as const;
 
 /**
  * Layout of one row of held-out statistics: [count, total, types] per lattice node; the count of the last
@@ -84,27 +86,39 @@ export function defaultParams(discounts?: Float64Array): SmoothingParams {
     mix: new Float64Array(KINDS).fill(0.5),
     universe: DEFAULT_UNIVERSE,
     // Until held-out data says otherwise: no copy component, and a uniform Beta(1, 1) prior on the hazard.
-    hazard: Float64Array.of(1, 1, 2, 0.5),
+    hazard: Float64Array.of(1, 1, 1, 2, 0.5),
     copy: Float64Array.of(0),
   };
 }
 
 /**
- * Probability that a run goes on, from a row at `offset` (a prediction made inside a run): for the
- * principal's, its peer group's and everyone's run context in turn (from the widest), (continuations +
- * strength × the estimate below) / (opportunities + strength), starting from the prior mean. Strictly
- * inside (0, 1) for a mean inside it and positive strengths.
+ * Probability that a run goes on, from a row at `offset` (a prediction made inside a run): from the widest
+ * run context to the narrowest, (continuations + strength × the estimate so far) / (opportunities +
+ * strength), starting from the prior mean, each level counting only what the next narrower one did not.
+ * Strictly inside (0, 1) for a mean inside it and positive strengths.
  */
 export function repeatHazard(params: SmoothingParams, stats: Float64Array, offset: number): number {
   const h = params.hazard;
-  let p = h[HAZARD_KINDS.length] as number;
-  for (let level = HAZARD_KINDS.length - 1; level >= 0; level--) {
+  const levels = HAZARD_KINDS.length;
+  let p = h[levels] as number;
+  for (let level = levels - 1; level >= 0; level--) {
     const kind = HAZARD_KINDS[level] as number;
-    const total = stats[offset + kind * 3 + 1] as number;
-    if (total > 0) {
-      const strength = h[level] as number;
-      p = ((stats[offset + LAST_AT + kind] as number) + strength * p) / (total + strength);
+    let total = stats[offset + kind * 3 + 1] as number;
+    if (total === 0) continue;
+    let count = stats[offset + LAST_AT + kind] as number;
+    // The contexts are nested (each holds the narrower one's observations): a level contributes only what
+    // the next present, narrower one did not see, so every observation counts once.
+    for (let inner = level - 1; inner >= 0; inner--) {
+      const innerKind = HAZARD_KINDS[inner] as number;
+      const innerTotal = stats[offset + innerKind * 3 + 1] as number;
+      if (innerTotal === 0) continue;
+      total = Math.max(0, total - innerTotal);
+      count = Math.max(0, Math.min(total, count - (stats[offset + LAST_AT + innerKind] as number)));
+      break;
     }
+    if (total === 0) continue;
+    const strength = h[level] as number;
+    p = (count + strength * p) / (total + strength);
   }
   return p;
 }
