@@ -7,7 +7,7 @@ import { RateTracker } from "./rates.ts";
 import { SequenceModel } from "./sequence-model.ts";
 import type { SessionState } from "./session-context.ts";
 import { startsNewSession } from "./sessions.ts";
-import { KINDS, scalarProbability } from "./smoothing.ts";
+import { KINDS, ROW, scalarProbability } from "./smoothing.ts";
 import { SurpriseTracker } from "./surprise.ts";
 import { ActivityProfiles } from "./timing.ts";
 import { isAccessDenied, networksOf, serviceOfAction, uaFamily } from "./tokens.ts";
@@ -72,7 +72,7 @@ export class BehaviourModel {
   /** Keeps smoothing fitted on the stream's own recent predictions; set by fitModel once fitting is done. */
   tuner: OnlineTuner | null = null;
   private readonly tokenScratch = new Int32Array(6);
-  private readonly statsScratch = new Float64Array(KINDS * 3);
+  private readonly statsScratch = new Float64Array(ROW);
   private readonly kindScratch = new Float64Array(KINDS);
   private readonly ownerScratch: [number, number, number] = [0, 0, 0];
   private readonly serviceTokens: number[] = [];

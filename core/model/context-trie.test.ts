@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ContextTrie, LEAF_KIND, LEGACY_NODE } from "./context-trie.ts";
+import { ContextTrie, LEAF_KIND } from "./context-trie.ts";
 import { mulberry32 } from "./synthetic.ts";
 
 /** Records random (context, action) pairs, returning a plain-Map reference of what the trie must hold. */
@@ -60,27 +60,5 @@ describe("ContextTrie", () => {
     const [a, b] = [restored.snapshot(), trie.snapshot()];
     expect(a.nodes).toEqual(b.nodes);
     expect(sortedTriples(a.edges)).toEqual(sortedTriples(b.edges));
-  });
-
-  it("reads the version-3 layout (six ints per node, every child in the table)", () => {
-    const trie = new ContextTrie();
-    const reference = fill(trie, 8, 10_000);
-    const { nodes, edges, symbols } = trie.snapshot();
-    // What a version-3 writer stored: the first six fields per node, inline children as table entries.
-    const count = nodes.length / 8;
-    const legacyNodes = new Int32Array(count * LEGACY_NODE);
-    const legacyEdges = [...edges];
-    for (let node = 0; node < count; node++) {
-      legacyNodes.set(nodes.subarray(node * 8, node * 8 + LEGACY_NODE), node * LEGACY_NODE);
-      const inline = nodes[node * 8 + 7] as number;
-      if (inline !== 0) legacyEdges.push(node, nodes[node * 8 + 6] as number, inline - 1);
-    }
-    const legacy = ContextTrie.restore(
-      { nodes: legacyNodes, edges: Int32Array.from(legacyEdges), symbols },
-      LEGACY_NODE,
-    );
-    expectMatches(legacy, reference);
-    expect(fill(legacy, 9, 5000)).toEqual(fill(trie, 9, 5000));
-    expect(legacy.nodeCount).toBe(trie.nodeCount);
   });
 });

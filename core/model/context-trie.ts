@@ -5,8 +5,6 @@ import { ensureLength, PairTable } from "./pair-table.ts";
  * child inline (its symbol, its id + 1). 32 bytes, so a node never straddles a cache line.
  */
 const NODE = 8;
-/** The node layout of model files before the inline child (version 3): the first six fields above. */
-export const LEGACY_NODE = 6;
 /** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
 export const LEAF_KIND = 255;
 
@@ -154,33 +152,8 @@ export class ContextTrie {
     };
   }
 
-  /**
-   * A trie from its snapshot. `nodeInts` is the stored node layout: LEGACY_NODE (model file version 3)
-   * nodes are widened and each node's first child moved inline (it also stays in the table, harmlessly).
-   */
-  static restore(
-    parts: { edges: Int32Array; nodes: Int32Array; symbols: Int32Array },
-    nodeInts = NODE,
-  ): ContextTrie {
-    let { nodes } = parts;
-    if (nodeInts === LEGACY_NODE) {
-      const count = nodes.length / LEGACY_NODE;
-      const wide = new Int32Array(count * NODE);
-      for (let node = 0; node < count; node++) {
-        wide.set(nodes.subarray(node * LEGACY_NODE, (node + 1) * LEGACY_NODE), node * NODE);
-      }
-      const { edges } = parts;
-      for (let i = 0; i < edges.length; i += 3) {
-        const at = (edges[i] as number) * NODE;
-        if (wide[at + 7] !== 0) continue;
-        wide[at + 6] = edges[i + 1] as number;
-        wide[at + 7] = (edges[i + 2] as number) + 1;
-      }
-      nodes = wide;
-    } else if (nodeInts !== NODE) {
-      throw new RangeError(`unknown trie node layout (${nodeInts} ints per node)`);
-    }
-    const trie = new ContextTrie({ edges: PairTable.fromEntries(parts.edges), nodes });
+  static restore(parts: { edges: Int32Array; nodes: Int32Array; symbols: Int32Array }): ContextTrie {
+    const trie = new ContextTrie({ edges: PairTable.fromEntries(parts.edges), nodes: parts.nodes });
     trie.symbols = ensureLength(parts.symbols, trie.nodeCount + 1);
     return trie;
   }

@@ -7,7 +7,7 @@ import { OnlineTuner } from "./online-tuning.ts";
 import { type ActionProfile, clusterPeers } from "./peer-groups.ts";
 import { SequenceModel } from "./sequence-model.ts";
 import { chronological } from "./sessions.ts";
-import { DEFAULT_UNIVERSE, defaultParams, KINDS } from "./smoothing.ts";
+import { DEFAULT_UNIVERSE, defaultParams, KINDS, ROW } from "./smoothing.ts";
 
 export interface FitOptions {
   /** Share of the earliest events only learned from (the model knows too little to judge them). */
@@ -47,13 +47,13 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
   const burnIn = Math.floor(n * (options.burnInFraction ?? 0.1));
   const calibrationStart = Math.max(burnIn, Math.floor(n * (1 - (options.calibrationFraction ?? 0.1))));
   const strideA = Math.max(1, Math.ceil((calibrationStart - burnIn) / (options.maxSmoothingSamples ?? 5000)));
-  const stats = new Float64Array(Math.ceil((calibrationStart - burnIn) / strideA) * KINDS * 3);
+  const stats = new Float64Array(Math.ceil((calibrationStart - burnIn) / strideA) * ROW);
   let recorded = 0;
   for (let i = 0; i < calibrationStart; i++) {
     const event = ordered[i] as TrailEvent;
     if (i >= burnIn && (i - burnIn) % strideA === 0) {
       const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
-      sequence.nodeStats(query, sequence.actions.idOf(event.action), stats, recorded * KINDS * 3);
+      sequence.nodeStats(query, sequence.actions.idOf(event.action), stats, recorded * ROW);
       recorded += 1;
     }
     model.observe(event, undefined, principalIds[i], actionIds[i]);

@@ -1,9 +1,28 @@
-import { KINDS, LEVELS, POSITIONS, type SmoothingParams, scalarProbability } from "./smoothing.ts";
+import {
+  CHAIN_ORDER,
+  chainValues,
+  HAZARD_KINDS,
+  IN_RUN,
+  KINDS,
+  LEVELS,
+  POSITIONS,
+  REPEAT_AT,
+  ROW,
+  type SmoothingParams,
+  scalarProbability,
+  withRepeats,
+} from "./smoothing.ts";
 
 /** Values tried per hyperparameter in each coordinate-descent sweep. */
 const DISCOUNTS = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95];
 const STRENGTHS = [0, 0.5, 1, 2, 4, 8, 16, 32];
 const MIXES = [0.1, 0.3, 0.5, 0.7, 0.9];
+/** Weights of the copy component after a single call (0: the n-gram alone). */
+const COPIES = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
+/** Prior means of the run hazard. */
+const HAZARD_MEANS = [0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.98];
+/** Beta strengths of the run hazard (positive: a hazard of exactly 0 or 1 would be a certainty). */
+const HAZARD_STRENGTHS = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
 
 /** Below this many held-out predictions the principled defaults are kept: tuning would fit noise. */
 export const MIN_HELD_OUT_FOR_TUNING = 50;
@@ -18,94 +37,89 @@ export function heldOutLoss(params: SmoothingParams, stats: Float64Array, count:
   const scratch = new Float64Array(KINDS);
   let loss = 0;
   for (let i = 0; i < count; i++) {
-    loss -= Math.log(scalarProbability(params, stats, i * KINDS * 3, scratch));
+    loss -= Math.log(scalarProbability(params, stats, i * ROW, scratch));
   }
   return count === 0 ? 0 : loss / count;
 }
 
-/**
- * Evaluation order of the lattice in scalarProbability: position 4 → 0, within it level 2 → 0. A node's
- * value depends only on nodes earlier in this order.
- */
-const ORDER_KIND = Int32Array.from({ length: KINDS }, (_, o) => {
-  const position = POSITIONS - 1 - Math.floor(o / LEVELS);
-  const level = LEVELS - 1 - (o % LEVELS);
-  return level * POSITIONS + position;
-});
-const KIND_ORDER = new Int32Array(KINDS);
-ORDER_KIND.forEach((kind, o) => {
-  KIND_ORDER[kind] = o;
+/** Evaluation step of each lattice node (inverse of CHAIN_ORDER). */
+const STEP_OF_KIND = new Int32Array(KINDS);
+CHAIN_ORDER.forEach((kind, step) => {
+  STEP_OF_KIND[kind] = step;
 });
 
 /**
- * Held-out loss under one-hyperparameter-at-a-time changes, as coordinate descent asks for it. Every
- * node's value per held-out prediction is kept, so a change at node k recomputes only the nodes from k on
- * in evaluation order (the same arithmetic as scalarProbability, so losses are identical to heldOutLoss).
+ * Held-out loss under one-hyperparameter-at-a-time changes, as coordinate descent asks for it. Each held-out
+ * prediction's chain values (for the true action and, inside a run that ended, for the run's call) are
+ * kept, so a change at node k recomputes only the nodes from k on in evaluation order, and a change of a
+ * repeat parameter recomputes none. The arithmetic is scalarProbability's, so losses equal heldOutLoss.
  */
-class HeldOutLattice {
-  /** values[i * KINDS + kind]: node values of prediction i under the accepted parameters. */
+export interface HeldOutEvaluator {
+  /** Mean held-out loss (nats) with the current parameters, given that no node before step `from` changed. */
+  loss(from: number): number;
+  /** A change from step `from` on was kept. */
+  accept(from: number): void;
+}
+
+/** The plain evaluator: a full pass of scalarProbability per trial (the reference the lattice must match). */
+export function fullPassEvaluator(
+  params: SmoothingParams,
+  stats: Float64Array,
+  count: number,
+): HeldOutEvaluator {
+  return { loss: () => heldOutLoss(params, stats, count), accept: () => {} };
+}
+
+class HeldOutLattice implements HeldOutEvaluator {
+  /** Kept chain values per prediction: [true action × KINDS, run's call × KINDS]. */
   private readonly values: Float64Array;
-  private readonly trial = new Float64Array(KINDS);
+  private readonly trial = new Float64Array(2 * KINDS);
+  private readonly modes: Uint8Array;
 
   constructor(
     private readonly params: SmoothingParams,
     private readonly stats: Float64Array,
     private readonly count: number,
   ) {
-    this.values = new Float64Array(count * KINDS);
+    this.values = new Float64Array(count * 2 * KINDS);
+    // Which chains a prediction needs: bit 0 the true action's, bit 1 the run's call's.
+    this.modes = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const inRun = stats[i * ROW + REPEAT_AT] === IN_RUN;
+      const goesOn = stats[i * ROW + REPEAT_AT + 1] === 1;
+      this.modes[i] = (inRun && goesOn ? 0 : 1) | (inRun && !goesOn ? 2 : 0);
+    }
     this.accept(0);
   }
 
   /** Recomputes the kept values from evaluation step `from` on (after a change was accepted). */
   accept(from: number): void {
-    for (let i = 0; i < this.count; i++) this.evaluate(i, from, this.values, i * KINDS);
+    for (let i = 0; i < this.count; i++) this.evaluate(i, from, this.values, i * 2 * KINDS);
   }
 
-  /** Mean held-out loss (nats) with the current parameters, given that nothing before `from` changed. */
   loss(from: number): number {
     const { trial, values, count } = this;
     let loss = 0;
     for (let i = 0; i < count; i++) {
-      const at = i * KINDS;
-      for (let o = 0; o < from; o++) {
-        const kind = ORDER_KIND[o] as number;
+      const at = i * 2 * KINDS;
+      for (let step = 0; step < from; step++) {
+        const kind = CHAIN_ORDER[step] as number;
         trial[kind] = values[at + kind] as number;
+        trial[KINDS + kind] = values[at + KINDS + kind] as number;
       }
-      this.evaluate(i, from, trial, 0);
-      loss -= Math.log(trial[0] as number);
+      loss -= Math.log(this.evaluate(i, from, trial, 0));
     }
     return count === 0 ? 0 : loss / count;
   }
 
-  /** Node values of prediction i from step `from` on, into out[at + kind]. */
-  private evaluate(i: number, from: number, out: Float64Array, at: number): void {
-    const { discount, strength, mix, universe } = this.params;
-    const { stats } = this;
-    const offset = i * KINDS * 3;
-    for (let o = from; o < KINDS; o++) {
-      const kind = ORDER_KIND[o] as number;
-      const topLevel = kind >= (LEVELS - 1) * POSITIONS;
-      const noContext = kind % POSITIONS === POSITIONS - 1;
-      let base: number;
-      if (topLevel) {
-        base = noContext ? 1 / universe : (out[at + kind + 1] as number);
-      } else {
-        const parent = out[at + kind + POSITIONS] as number;
-        const m = mix[kind] as number;
-        base = noContext ? parent : m * (out[at + kind + 1] as number) + (1 - m) * parent;
-      }
-      const s = offset + kind * 3;
-      const total = stats[s + 1] as number;
-      if (total === 0) {
-        out[at + kind] = base;
-      } else {
-        const d = discount[kind] as number;
-        const theta = strength[kind] as number;
-        const count = stats[s] as number;
-        const kept = count > d ? count - d : 0;
-        out[at + kind] = (kept + (theta + d * (stats[s + 2] as number)) * base) / (total + theta);
-      }
-    }
+  /** Chain values of prediction i from step `from` on into out[at…], and its probability. */
+  private evaluate(i: number, from: number, out: Float64Array, at: number): number {
+    const { params, stats } = this;
+    const offset = i * ROW;
+    const mode = this.modes[i] as number;
+    const q = mode & 1 ? chainValues(params, stats, offset, 0, out, at, from) : 0;
+    const last = mode & 2 ? chainValues(params, stats, offset, 1, out, at + KINDS, from) : 0;
+    return withRepeats(params, stats, offset, q, last);
   }
 }
 
@@ -115,6 +129,8 @@ function cloneParams(params: SmoothingParams): SmoothingParams {
     strength: Float64Array.from(params.strength),
     mix: Float64Array.from(params.mix),
     universe: params.universe,
+    copy: Float64Array.from(params.copy),
+    hazard: Float64Array.from(params.hazard),
   };
 }
 
@@ -128,19 +144,25 @@ export function fitSmoothing(
   stats: Float64Array,
   count: number,
   sweeps = 2,
+  /** How trials are evaluated (tests compare the kept-values lattice with fullPassEvaluator). */
+  evaluator: (
+    params: SmoothingParams,
+    stats: Float64Array,
+    count: number,
+  ) => HeldOutEvaluator = (p, s, c) => new HeldOutLattice(p, s, c),
 ): { params: SmoothingParams; lossBefore: number; lossAfter: number; tuned: boolean } {
   const params = cloneParams(initial);
   const lossBefore = heldOutLoss(params, stats, count);
   if (count < MIN_HELD_OUT_FOR_TUNING) return { params, lossBefore, lossAfter: lossBefore, tuned: false };
   const used = kindsPresent(stats, count);
-  const lattice = new HeldOutLattice(params, stats, count);
+  const lattice = evaluator(params, stats, count);
   let best = lossBefore;
   /** Sets every kind in `group` to the grid value that minimizes the loss. */
   const tryGrid = (values: Float64Array, group: number[], grid: number[]): void => {
     const kinds = group.filter((kind) => used[kind]);
     if (kinds.length === 0) return;
     const previous = kinds.map((kind) => values[kind] as number);
-    const from = Math.min(...kinds.map((kind) => KIND_ORDER[kind] as number));
+    const from = Math.min(...kinds.map((kind) => STEP_OF_KIND[kind] as number));
     let bestValue: number | null = null;
     for (const candidate of grid) {
       for (const kind of kinds) values[kind] = candidate;
@@ -154,6 +176,20 @@ export function fitSmoothing(
       values[kind] = bestValue ?? (previous[i] as number);
     });
     if (bestValue !== null) lattice.accept(from);
+  };
+  /** Same, for one value that does not belong to a lattice node. */
+  const tryGridAny = (values: Float64Array, index: number, grid: number[]): void => {
+    const previous = values[index] as number;
+    let bestValue: number | null = null;
+    for (const candidate of grid) {
+      values[index] = candidate;
+      const loss = lattice.loss(KINDS);
+      if (loss < best - 1e-9) {
+        best = loss;
+        bestValue = candidate;
+      }
+    }
+    values[index] = bestValue ?? previous;
   };
   const tied = count < MIN_HELD_OUT_FOR_UNTIED;
   const positionGroups = range(POSITIONS).flatMap((position) => {
@@ -170,6 +206,15 @@ export function fitSmoothing(
       tryGrid(params.strength, group, STRENGTHS);
     }
     for (const group of mixGroups) tryGrid(params.mix, group, MIXES);
+    tryGridAny(params.copy, 0, COPIES);
+    // A strength or mean fitted on runs that all went on (or all ended) would sit at the grid's edge: the
+    // hazard keeps its prior until the held-out predictions inside runs include both outcomes.
+    if (bothOutcomes(stats, count)) {
+      for (let level = 0; level < HAZARD_KINDS.length; level++) {
+        tryGridAny(params.hazard, level, HAZARD_STRENGTHS);
+      }
+      tryGridAny(params.hazard, HAZARD_KINDS.length, HAZARD_MEANS);
+    }
   }
   return { params, lossBefore, lossAfter: best, tuned: true };
 }
@@ -179,10 +224,23 @@ function kindsPresent(stats: Float64Array, count: number): boolean[] {
   const used = Array<boolean>(KINDS).fill(false);
   for (let i = 0; i < count; i++) {
     for (let kind = 0; kind < KINDS; kind++) {
-      if ((stats[i * KINDS * 3 + kind * 3 + 1] as number) > 0) used[kind] = true;
+      if ((stats[i * ROW + kind * 3 + 1] as number) > 0) used[kind] = true;
     }
   }
   return used;
+}
+
+/** Whether the held-out predictions made inside runs include both outcomes (the run went on, it ended). */
+function bothOutcomes(stats: Float64Array, count: number): boolean {
+  let on = false;
+  let ended = false;
+  for (let i = 0; i < count; i++) {
+    if (stats[i * ROW + REPEAT_AT] !== IN_RUN) continue;
+    if (stats[i * ROW + REPEAT_AT + 1] === 1) on = true;
+    else ended = true;
+    if (on && ended) return true;
+  }
+  return false;
 }
 
 function range(n: number): number[] {

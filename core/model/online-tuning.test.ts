@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TrailEvent } from "../event/types.ts";
 import { fitModel } from "./fit.ts";
 import { OnlineTuner } from "./online-tuning.ts";
-import { KINDS } from "./smoothing.ts";
+import { ROW } from "./smoothing.ts";
 import { eventOf, principalFor } from "./test-events.ts";
 
 const MINUTE = 60_000;
@@ -61,7 +61,7 @@ describe("OnlineTuner", () => {
   });
 
   it("keeps the most recent samples in a ring and round-trips through a snapshot", () => {
-    const width = KINDS * 3;
+    const width = ROW;
     const stats = Float64Array.from({ length: 30 * width }, (_, i) => Math.floor(i / width));
     const tuner = OnlineTuner.seeded(stats, 30, 3, 20);
     expect(tuner.snapshot().samples.length).toBe(20 * width);

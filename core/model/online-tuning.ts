@@ -1,8 +1,8 @@
 import { fitSmoothing, MIN_HELD_OUT_FOR_TUNING } from "./hyperparams.ts";
-import { KINDS, type SmoothingParams } from "./smoothing.ts";
+import { ROW, type SmoothingParams } from "./smoothing.ts";
 
-/** Floats of node statistics per held-out prediction ([count, total, types] per lattice node). */
-const WIDTH = KINDS * 3;
+/** Floats of statistics per held-out prediction ([count, total, types] per lattice node, run fields). */
+const WIDTH = ROW;
 /** Most recent held-out predictions kept: enough to tune every node, recent enough to follow drift. */
 export const DEFAULT_TUNING_CAPACITY = 5000;
 /**

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { z } from "zod";
 import { BehaviourModel, type FitInfo, type SessionPeak } from "./behaviour-model.ts";
-import { ContextTrie, LEGACY_NODE } from "./context-trie.ts";
+import { ContextTrie } from "./context-trie.ts";
 import { Interner } from "./intern.ts";
 import { NoveltyTracker } from "./novelty.ts";
 import { OnlineTuner } from "./online-tuning.ts";
@@ -17,8 +17,6 @@ import { ActivityProfiles } from "./timing.ts";
 export const DEFAULT_MODEL_PATH = ".trailcast/model.json.gz";
 const FORMAT = "trailcast-model";
 const VERSION = 4;
-/** Version 3 files differ only in the trie's node layout (no inline first child); they are converted. */
-const LEGACY_VERSION = 3;
 
 export class ModelFileError extends Error {}
 
@@ -35,15 +33,25 @@ function decodeFloat64(text: string): Float64Array {
 }
 
 const sessionsOf = (map: Map<number, SessionState>) =>
-  [...map].map(([id, s]) => [id, [...s.contexts], s.lastTime, s.lastSessionKey, s.lastSide] as const);
+  [...map].map(
+    ([id, s]) =>
+      [id, [...s.contexts], s.lastTime, s.lastSessionKey, s.lastSide, s.lastAction, s.run] as const,
+  );
 
 function sessionMap(
-  rows: ReadonlyArray<readonly [number, number[], number, string | null, number]>,
+  rows: ReadonlyArray<readonly [number, number[], number, string | null, number, number, number]>,
 ): Map<number, SessionState> {
   return new Map(
-    rows.map(([id, contexts, lastTime, lastSessionKey, lastSide]) => [
+    rows.map(([id, contexts, lastTime, lastSessionKey, lastSide, lastAction, run]) => [
       id,
-      { contexts: Int32Array.from(contexts), lastTime, lastSessionKey, lastSide },
+      {
+        contexts: Int32Array.from(contexts),
+        lastTime,
+        lastSessionKey,
+        lastSide,
+        lastAction,
+        run,
+      },
     ]),
   );
 }
@@ -74,6 +82,8 @@ export function serializeModel(model: BehaviourModel): Record<string, unknown> {
         strength: [...sequence.params.strength],
         mix: [...sequence.params.mix],
         universe: sequence.params.universe,
+        copy: [...sequence.params.copy],
+        hazard: [...sequence.params.hazard],
       },
       temperature: sequence.temperature,
       idleGapMs: sequence.idleGapMs,
@@ -103,7 +113,7 @@ export function serializeModel(model: BehaviourModel): Record<string, unknown> {
 
 const fileSchema = z.looseObject({
   format: z.literal(FORMAT),
-  version: z.union([z.literal(VERSION), z.literal(LEGACY_VERSION)]),
+  version: z.literal(VERSION),
   sequence: z.looseObject({ actions: z.array(z.string()), trie: z.looseObject({ nodes: z.string() }) }),
 });
 
@@ -130,19 +140,18 @@ export function deserializeModel(data: unknown, source = "model"): BehaviourMode
     principals: new Interner(s.principals),
     peers: new Interner(s.peers),
     peerOf: peerArray(s.peerOf),
-    trie: ContextTrie.restore(
-      {
-        edges: decodeInt32(s.trie.edges),
-        nodes: decodeInt32(s.trie.nodes),
-        symbols: decodeInt32(s.trie.symbols),
-      },
-      d.version === LEGACY_VERSION ? LEGACY_NODE : undefined,
-    ),
+    trie: ContextTrie.restore({
+      edges: decodeInt32(s.trie.edges),
+      nodes: decodeInt32(s.trie.nodes),
+      symbols: decodeInt32(s.trie.symbols),
+    }),
     params: {
       discount: Float64Array.from(s.params.discount),
       strength: Float64Array.from(s.params.strength),
       mix: Float64Array.from(s.params.mix),
       universe: s.params.universe,
+      copy: Float64Array.from(s.params.copy),
+      hazard: Float64Array.from(s.params.hazard),
     },
   });
   sequence.temperature = s.temperature;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { topActions } from "./distribution.ts";
 import { fitModel } from "./fit.ts";
 import { SequenceModel } from "./sequence-model.ts";
-import { KINDS, scalarProbability } from "./smoothing.ts";
+import { KINDS, ROW, scalarProbability } from "./smoothing.ts";
 import { syntheticEvents } from "./synthetic.ts";
 import { eventOf, principalFor, routine } from "./test-events.ts";
 
@@ -51,7 +51,10 @@ describe("SequenceModel", () => {
     const events = syntheticEvents({ events: 3000, seed: 3, principals: 12 });
     const model = new SequenceModel();
     for (const e of events.slice(0, 2500)) model.observe(e);
-    const stats = new Float64Array(KINDS * 3);
+    // Non-default repeat components, so that they are compared too.
+    model.params.copy[0] = 0.2;
+    model.params.hazard.set([0.5, 2, 4, 8, 0.7]);
+    const stats = new Float64Array(ROW);
     const scratch = new Float64Array(KINDS);
     for (const e of events.slice(2500, 2600)) {
       const query = { principal: e.principal, time: e.time, sessionKey: e.sessionKey };
@@ -63,6 +66,43 @@ describe("SequenceModel", () => {
     }
   });
 
+  it("inside a run, the run hazard says how likely it goes on, from how the principal's runs of that call ended", () => {
+    const model = new SequenceModel();
+    const who = principalFor("poller");
+    let t = START;
+    const call = (action: string) => {
+      model.observe(eventOf(who, action, t));
+      t += 2000;
+    };
+    // Three polling loops of 30 calls, each ended by the same follow-up call.
+    for (let loop = 0; loop < 3; loop++) {
+      call("ssm:SendCommand");
+      for (let i = 0; i < 30; i++) call("ssm:DescribeInstanceInformation");
+      call("ssm:GetCommandInvocation");
+    }
+    call("ssm:SendCommand");
+    for (let i = 0; i < 20; i++) call("ssm:DescribeInstanceInformation");
+    const query = { principal: who, time: t };
+    const dist = model.rawDistribution(query);
+    const poll = model.actions.idOf("ssm:DescribeInstanceInformation");
+    const next = model.actions.idOf("ssm:GetCommandInvocation");
+    // 3 ends in 3 × 29 + 19 opportunities so far: about 0.97 (the n-gram alone said 0.999+), and when the
+    // loop ends, the call that ended the earlier loops is the best guess for what follows.
+    expect(dist.probs[poll]).toBeGreaterThan(0.9);
+    expect(dist.probs[poll]).toBeLessThan(0.99);
+    const others = [...dist.probs].map((p, id) => (id === poll ? 0 : p));
+    expect(Math.max(...others)).toBe(dist.probs[next]);
+    const sum = dist.probs.reduce((a, b) => a + b, 0) + dist.unseenMass;
+    expect(sum).toBeCloseTo(1, 12);
+    // The statistics-based probability (fitting) agrees inside a run, for the run's call and any other.
+    const stats = new Float64Array(ROW);
+    const scratch = new Float64Array(KINDS);
+    for (const id of [poll, next, model.actions.idOf("ssm:SendCommand")]) {
+      model.nodeStats(query, id, stats, 0);
+      expect(scalarProbability(model.params, stats, 0, scratch)).toBeCloseTo(dist.probs[id] as number, 12);
+    }
+  });
+
   it("keeps Kneser-Ney continuation counts in the no-context node: a burst counts once per previous action", () => {
     const model = new SequenceModel();
     const who = principalFor("alice");
@@ -71,7 +111,7 @@ describe("SequenceModel", () => {
       model.observe(eventOf(who, a, START + i * 5000));
     });
     const query = { principal: who, time: START + actions.length * 5000 };
-    const stats = new Float64Array(KINDS * 3);
+    const stats = new Float64Array(ROW);
     model.nodeStats(query, model.actions.idOf("s3:GetObject"), stats, 0);
     const noContext = 4 * 3; // principal level, position 4
     const oneAction = 3 * 3; // principal level, position 3 (here: after s3:GetObject)

@@ -15,12 +15,19 @@ import {
 } from "./session-context.ts";
 import { DEFAULT_IDLE_GAP_MS } from "./sessions.ts";
 import {
+  AFTER_SINGLE,
   DenseBuffers,
   defaultParams,
   denseDistribution,
+  HAZARD_KINDS,
+  IN_RUN,
   KINDS,
+  LAST_AT,
   LEVELS,
   POSITIONS,
+  REPEAT_AT,
+  ROW,
+  repeatHazard,
   type SmoothingParams,
   scalarProbability,
 } from "./smoothing.ts";
@@ -28,6 +35,15 @@ import {
 /** Symbols above every action id: session start, then decorations. */
 const BOS = 1 << 24;
 const DECORATION = BOS + 1;
+
+/**
+ * Repeat mode of a prediction (smoothing.ts): IN_RUN when the session's last call was made at least twice
+ * in a row, AFTER_SINGLE after a single call, 0 at a session start or for a late event.
+ */
+function repeatMode(mode: ResolvedContext["mode"], run: number): number {
+  if (mode !== "continue") return 0;
+  return run >= 2 ? IN_RUN : run === 1 ? AFTER_SINGLE : 0;
+}
 
 /** Peer group key for a principal seen for the first time online (fit assigns clusters to known ones). */
 export function fallbackPeerKey(principal: Principal): string {
@@ -68,7 +84,11 @@ export class SequenceModel {
   private observedPrincipals = 0;
   private readonly buffers = new DenseBuffers();
   private readonly nodes = new Int32Array(KINDS);
-  private readonly stats = new Float64Array(KINDS * 3);
+  private readonly stats = new Float64Array(ROW);
+  private readonly runScratch = new Float64Array(ROW);
+  /** Repeat mode of the last located query (smoothing.ts AFTER_SINGLE / IN_RUN, else 0) and its last call. */
+  private locatedMode = 0;
+  private locatedLast = -1;
   private readonly scratch = new Float64Array(KINDS);
   private readonly context: ResolvedContext = { mode: "fresh", decoration: 0 };
   /** Root node per owner id, per level (everyone uses owner 0). */
@@ -178,6 +198,17 @@ export class SequenceModel {
     }
     const contexts = state.contexts;
     stats.fill(0);
+    // After a single call the copy component joins the n-gram; inside a run (the last call made at least
+    // twice in a row) the run hazard decides whether it goes on (see smoothing.ts). Counting is unchanged.
+    const mode = repeatMode(context.mode, state.run);
+    stats[REPEAT_AT] = mode;
+    stats[REPEAT_AT + 1] = mode !== 0 && a === state.lastAction ? 1 : 0;
+    const continues = mode === IN_RUN && a === state.lastAction;
+    // Inside a run the counts of the run's action are needed too (for the hazard, and to take it out of
+    // the n-gram's distribution); a continuation's are its own, noted by the update below.
+    if (mode === IN_RUN && !continues) {
+      this.readLastCounts(principalId, peerId, contexts, context.decoration, state.lastAction);
+    }
     for (let level = 0; level < LEVELS; level++) {
       const base = level * POSITIONS;
       const root = this.ownerRoot(level, this.owners(principalId, peerId, level), true);
@@ -206,10 +237,70 @@ export class SequenceModel {
       contexts[at] = this.noteBefore(base + 4, root, trie.record(root, a, base + 3, weight), weight);
     }
     if (context.mode === "late") return Number.NaN;
+    if (continues) for (let kind = 0; kind < KINDS; kind++) stats[LAST_AT + kind] = stats[kind * 3] as number;
+    const p = scalarProbability(this.params, stats, 0, this.scratch);
+    state.run = context.mode === "continue" && a === state.lastAction ? state.run + 1 : 1;
+    state.lastAction = a;
     state.lastTime = event.time;
     state.lastSessionKey = event.sessionKey;
     state.lastSide = sideCode(event);
-    return scalarProbability(this.params, stats, 0, this.scratch);
+    return p;
+  }
+
+  /** Counts of the run's action `last` in the session's current contexts, by lookups (see LAST_AT). */
+  private readLastCounts(
+    principalId: number,
+    peerId: number,
+    contexts: Int32Array,
+    decoration: number,
+    last: number,
+  ): void {
+    const { trie, stats } = this;
+    for (let level = 0; level < LEVELS; level++) {
+      const base = LAST_AT + level * POSITIONS;
+      const at = level * 3;
+      const one = contexts[at] as number;
+      stats[base + 4] = trie.countOf(
+        this.ownerRoot(level, this.owners(principalId, peerId, level), false),
+        last,
+      );
+      stats[base + 3] = trie.countOf(one, last);
+      stats[base + 1] = trie.countOf(contexts[at + 1] as number, last);
+      if (level === 0) {
+        stats[base + 2] = trie.countOf(trie.child(one, DECORATION + decoration), last);
+        stats[base] = trie.countOf(contexts[at + 2] as number, last);
+      }
+    }
+  }
+
+  /**
+   * Applies the repeat components to a dense n-gram distribution of the last located query (in place;
+   * same as scalarProbability): after a single call the copy component with weight λ; inside a run the
+   * run goes on with the hazard h and the other actions (and the unseen mass) share 1 − h in the n-gram's
+   * proportions. Returns the new unseen mass.
+   */
+  private applyRepeats(probs: Float64Array, unseenMass: number): number {
+    const last = this.locatedLast;
+    const known = last >= 0 && last < probs.length;
+    if (this.locatedMode === AFTER_SINGLE) {
+      const copy = this.params.copy[0] as number;
+      if (copy === 0) return unseenMass;
+      for (let a = 0; a < probs.length; a++) probs[a] = (probs[a] as number) * (1 - copy);
+      if (known) probs[last] = (probs[last] as number) + copy;
+      return unseenMass * (1 - copy);
+    }
+    if (this.locatedMode !== IN_RUN) return unseenMass;
+    const row = this.runScratch;
+    for (const kind of HAZARD_KINDS) {
+      const node = this.nodes[kind] as number;
+      row[kind * 3 + 1] = node >= 0 ? this.trie.total(node) : 0;
+      row[LAST_AT + kind] = node >= 0 ? this.trie.countOf(node, last) : 0;
+    }
+    const h = repeatHazard(this.params, row, 0);
+    const keep = (1 - h) / Math.max(1e-300, 1 - (known ? (probs[last] as number) : 0));
+    for (let a = 0; a < probs.length; a++) probs[a] = (probs[a] as number) * keep;
+    if (known) probs[last] = h;
+    return unseenMass * keep;
   }
 
   /**
@@ -252,6 +343,8 @@ export class SequenceModel {
     const peerId = this.peerIdOf(query.principal, principalId);
     const current = state ?? this.stateAt(principalId, query.time);
     const context = resolveContextInto(current, query.time, query.sessionKey, this.idleGapMs, this.context);
+    this.locatedMode = current ? repeatMode(context.mode, current.run) : 0;
+    this.locatedLast = current ? current.lastAction : -1;
     for (let level = 0; level < LEVELS; level++) {
       const base = level * POSITIONS;
       const root = this.levelInformative(level, principalId, peerId)
@@ -291,6 +384,7 @@ export class SequenceModel {
       if (context.mode === "late") continue;
       state ??= newSessionState();
       const a = this.actions.idOf(event.action);
+      const repeats = context.mode === "continue" && a >= 0 && a === state.lastAction;
       for (let level = 0; level < LEVELS; level++) {
         const at = level * 3;
         const root = this.ownerRoot(level, this.owners(principalId, peerId, level), false);
@@ -301,6 +395,8 @@ export class SequenceModel {
         state.contexts[at + 1] = a < 0 ? -1 : trie.child(one, a);
         state.contexts[at] = a < 0 ? -1 : trie.child(root, a);
       }
+      state.run = repeats ? state.run + 1 : 1;
+      state.lastAction = a;
       state.lastTime = event.time;
       state.lastSessionKey = event.sessionKey;
       state.lastSide = sideCode(event);
@@ -309,8 +405,9 @@ export class SequenceModel {
   }
 
   /**
-   * Per-node [count of action, node total, node types] for the lattice of a query, written at `offset`;
-   * the raw material for fitting hyperparameters on held-out events.
+   * One row of statistics (smoothing.ts ROW) for the lattice of a query and the true action, written at
+   * `offset`: per node [count of action, node total, node types], then the run fields; the raw material for
+   * fitting hyperparameters on held-out events.
    */
   nodeStats(query: Query, actionId: number, out: Float64Array, offset: number): void {
     const nodes = this.locate(query);
@@ -321,6 +418,14 @@ export class SequenceModel {
       out[at + 1] = node >= 0 ? this.trie.total(node) : 0;
       out[at + 2] = node >= 0 ? this.trie.types(node) : 0;
     }
+    const mode = this.locatedMode;
+    const last = this.locatedLast;
+    out[offset + REPEAT_AT] = mode;
+    out[offset + REPEAT_AT + 1] = mode !== 0 && actionId >= 0 && actionId === last ? 1 : 0;
+    for (let kind = 0; kind < KINDS; kind++) {
+      const node = nodes[kind] as number;
+      out[offset + LAST_AT + kind] = mode === IN_RUN && node >= 0 ? this.trie.countOf(node, last) : 0;
+    }
   }
 
   /** Uncalibrated distribution (what hyperparameters are fitted on). */
@@ -328,7 +433,11 @@ export class SequenceModel {
     const nodes = this.locate(query, state);
     const vocabSize = this.actions.size;
     const { probs, unseenMass } = denseDistribution(this.params, this.trie, nodes, vocabSize, this.buffers);
-    return { probs, unseenMass, unseenCount: this.params.universe - vocabSize };
+    return {
+      probs,
+      unseenMass: this.applyRepeats(probs, unseenMass),
+      unseenCount: this.params.universe - vocabSize,
+    };
   }
 
   /** Calibrated probability of one action for a query (the distribution is not copied or tempered). */
@@ -343,7 +452,11 @@ export class SequenceModel {
       this.buffers,
       true,
     );
-    const dist = { probs, unseenMass, unseenCount: this.params.universe - vocabSize };
+    const dist = {
+      probs,
+      unseenMass: this.applyRepeats(probs, unseenMass),
+      unseenCount: this.params.universe - vocabSize,
+    };
     return temperedProbabilityOf(dist, actionId, this.temperature);
   }
 

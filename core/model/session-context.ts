@@ -12,6 +12,9 @@ export interface SessionState {
   lastSessionKey: string | null;
   /** Side context of the last call: error class, readOnly and user-agent family, packed. */
   lastSide: number;
+  /** Action id of the last call (-1 when unknown) and how many times in a row it was called. */
+  lastAction: number;
+  run: number;
 }
 
 /** The question a prediction answers: who acts next, when, in which credential session — never what. */
@@ -67,5 +70,12 @@ export function resolveContextInto(
 }
 
 export function newSessionState(): SessionState {
-  return { contexts: new Int32Array(9).fill(-1), lastTime: 0, lastSessionKey: null, lastSide: 0 };
+  return {
+    contexts: new Int32Array(9).fill(-1),
+    lastTime: 0,
+    lastSessionKey: null,
+    lastSide: 0,
+    lastAction: -1,
+    run: 0,
+  };
 }

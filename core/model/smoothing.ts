@@ -25,6 +25,38 @@ export const POSITION_NAMES = [
   "none",
 ] as const;
 
+/**
+ * Repeats. CloudTrail is full of one call made many times in a row (polling loops, pagination, scripted
+ * enumeration). An n-gram over action ids cannot say "the same as the last call" for a call it has not seen
+ * repeat, and inside a run every context length holds the same run's counts, so the escape masses of the
+ * lattice multiply into near-certainty that a polling loop never ends (and a stop is then a near-impossible
+ * event). Two components handle repeats; counting is unchanged:
+ * - after a single call, a copy component (a cache of size one, Kuhn & De Mori 1990) is mixed into the
+ *   n-gram with weight λ;
+ * - inside a run (the last call made at least twice in a row), whether it goes on is a Bernoulli whose
+ *   probability (the run hazard) is a hierarchical Beta estimate over the run's nested contexts: the
+ *   principal's last 3 calls (e.g. "X, X, X"), its "X, X" (all its runs of X), its peer group's and
+ *   everyone's "X, X", then a Beta prior. Each level is an average with the level below (not a product of
+ *   escapes) and adds only the observations the narrower level did not hold, so a long run counts once.
+ *   The other actions share 1 − h in the n-gram's proportions (its mass on the run's call taken out).
+ * λ, the Beta strengths and the prior mean are fitted on held-out predictions with the rest.
+ */
+
+/** Lattice kinds of the run contexts, narrowest first: principal 3 and 2 actions, peer and everyone 2. */
+export const HAZARD_KINDS = [0, 1, 6, 11] as const;
+
+/**
+ * Layout of one row of held-out statistics: [count, total, types] per lattice node; the count of the last
+ * call's action per node (filled inside a run); then [after a single call (2) / inside a run (1) / else 0,
+ * the action repeats the last call (0/1)].
+ */
+export const LAST_AT = KINDS * 3;
+export const REPEAT_AT = LAST_AT + KINDS;
+export const REPEAT_FIELDS = 2;
+export const ROW = REPEAT_AT + REPEAT_FIELDS;
+export const AFTER_SINGLE = 2;
+export const IN_RUN = 1;
+
 /** About as many API actions as AWS has (IAM's service authorization reference lists ~17–20k). */
 export const DEFAULT_UNIVERSE = 20_000;
 
@@ -37,6 +69,10 @@ export interface SmoothingParams {
   mix: Float64Array;
   /** Number of possible actions the uniform floor spreads over. */
   universe: number;
+  /** Run hazard: Beta strength per level (HAZARD_KINDS order), then the prior's mean. */
+  hazard: Float64Array;
+  /** Weight λ of the copy component ("the same call again") after a single call. */
+  copy: Float64Array;
 }
 
 export function kindOf(level: number, position: number): number {
@@ -49,12 +85,49 @@ export function defaultParams(discounts?: Float64Array): SmoothingParams {
     strength: new Float64Array(KINDS),
     mix: new Float64Array(KINDS).fill(0.5),
     universe: DEFAULT_UNIVERSE,
+    // Until held-out data says otherwise: no copy component, and a uniform Beta(1, 1) prior on the hazard.
+    hazard: Float64Array.of(1, 1, 1, 2, 0.5),
+    copy: Float64Array.of(0),
   };
 }
 
 /**
- * p(action) for one action from per-node statistics laid out as [count, total, types] × KINDS starting at
- * `offset` (total 0 = node absent). Used to fit hyperparameters without touching the count store.
+ * Probability that a run goes on, from a row at `offset` (a prediction made inside a run): from the widest
+ * run context to the narrowest, (continuations + strength × the estimate so far) / (opportunities +
+ * strength), starting from the prior mean, each level counting only what the next narrower one did not.
+ * Strictly inside (0, 1) for a mean inside it and positive strengths.
+ */
+export function repeatHazard(params: SmoothingParams, stats: Float64Array, offset: number): number {
+  const h = params.hazard;
+  const levels = HAZARD_KINDS.length;
+  let p = h[levels] as number;
+  for (let level = levels - 1; level >= 0; level--) {
+    const kind = HAZARD_KINDS[level] as number;
+    let total = stats[offset + kind * 3 + 1] as number;
+    if (total === 0) continue;
+    let count = stats[offset + LAST_AT + kind] as number;
+    // The contexts are nested (each holds the narrower one's observations): a level contributes only what
+    // the next present, narrower one did not see, so every observation counts once.
+    for (let inner = level - 1; inner >= 0; inner--) {
+      const innerKind = HAZARD_KINDS[inner] as number;
+      const innerTotal = stats[offset + innerKind * 3 + 1] as number;
+      if (innerTotal === 0) continue;
+      total = Math.max(0, total - innerTotal);
+      count = Math.max(0, Math.min(total, count - (stats[offset + LAST_AT + innerKind] as number)));
+      break;
+    }
+    if (total === 0) continue;
+    const strength = h[level] as number;
+    p = (count + strength * p) / (total + strength);
+  }
+  return p;
+}
+
+/**
+ * p(action) for one action from a row of statistics (ROW floats at `offset`: [count, total, types] × KINDS,
+ * total 0 = node absent, then the repeat fields; see the layout above): the n-gram's back-off chain, with
+ * the copy component after a single call and the run hazard inside a run. Used to fit hyperparameters
+ * without touching the count store.
  */
 export function scalarProbability(
   params: SmoothingParams,
@@ -62,32 +135,90 @@ export function scalarProbability(
   offset: number,
   scratch: Float64Array,
 ): number {
+  const repeat = offset + REPEAT_AT;
+  const mode = stats[repeat] as number;
+  const inRun = mode === IN_RUN;
+  const q = inRun && stats[repeat + 1] === 1 ? 0 : chainValues(params, stats, offset, 0, scratch, 0, 0);
+  const last = inRun && stats[repeat + 1] !== 1 ? chainValues(params, stats, offset, 1, scratch, 0, 0) : 0;
+  return withRepeats(params, stats, offset, q, last);
+}
+
+/**
+ * Combines a row's n-gram probability of the true action `q` and, inside a run that ended, of the run's
+ * own call `last`, with the repeat components (see the layout above).
+ */
+export function withRepeats(
+  params: SmoothingParams,
+  stats: Float64Array,
+  offset: number,
+  q: number,
+  last: number,
+): number {
+  const repeat = offset + REPEAT_AT;
+  const mode = stats[repeat] as number;
+  if (mode === AFTER_SINGLE) {
+    const copy = params.copy[0] as number;
+    return (1 - copy) * q + (stats[repeat + 1] === 1 ? copy : 0);
+  }
+  if (mode !== IN_RUN) return q;
+  const h = repeatHazard(params, stats, offset);
+  if (stats[repeat + 1] === 1) return h;
+  return ((1 - h) * q) / Math.max(1e-300, 1 - last);
+}
+
+/**
+ * Evaluation order of the lattice: position 4 → 0, within it level 2 → 0. A node's value depends only
+ * on nodes earlier in this order (its shorter context and its parent owner's).
+ */
+export const CHAIN_ORDER = Int32Array.from({ length: KINDS }, (_, step) => {
+  const position = POSITIONS - 1 - Math.floor(step / LEVELS);
+  const level = LEVELS - 1 - (step % LEVELS);
+  return level * POSITIONS + position;
+});
+
+/**
+ * The back-off chain of a row at `offset` for the true action (`which` 0: counts at [count] of each node)
+ * or the run's own call (1: counts at LAST_AT): node values into out[outAt + kind] from evaluation step
+ * `fromStep` on, reading earlier nodes' values from `out` (so a caller that keeps them can recompute only
+ * what a parameter change affects). Returns the value of the principal's longest context (node 0).
+ */
+export function chainValues(
+  params: SmoothingParams,
+  stats: Float64Array,
+  offset: number,
+  which: 0 | 1,
+  out: Float64Array,
+  outAt: number,
+  fromStep: number,
+): number {
   const { discount, strength, mix } = params;
-  for (let position = POSITIONS - 1; position >= 0; position--) {
-    for (let level = LEVELS - 1; level >= 0; level--) {
-      const kind = level * POSITIONS + position;
-      let base: number;
-      if (level === LEVELS - 1) {
-        base = position === POSITIONS - 1 ? 1 / params.universe : (scratch[kind + 1] as number);
-      } else {
-        const parent = scratch[kind + POSITIONS] as number;
-        const m = mix[kind] as number;
-        base = position === POSITIONS - 1 ? parent : m * (scratch[kind + 1] as number) + (1 - m) * parent;
-      }
-      const at = offset + kind * 3;
-      const total = stats[at + 1] as number;
-      if (total === 0) {
-        scratch[kind] = base;
-      } else {
-        const d = discount[kind] as number;
-        const theta = strength[kind] as number;
-        const count = stats[at] as number;
-        const kept = count > d ? count - d : 0;
-        scratch[kind] = (kept + (theta + d * (stats[at + 2] as number)) * base) / (total + theta);
-      }
+  const countAt = which === 0 ? offset : offset + LAST_AT;
+  const countStride = which === 0 ? 3 : 1;
+  for (let step = fromStep; step < KINDS; step++) {
+    const kind = CHAIN_ORDER[step] as number;
+    const topLevel = kind >= (LEVELS - 1) * POSITIONS;
+    const noContext = kind % POSITIONS === POSITIONS - 1;
+    let base: number;
+    if (topLevel) {
+      base = noContext ? 1 / params.universe : (out[outAt + kind + 1] as number);
+    } else {
+      const parent = out[outAt + kind + POSITIONS] as number;
+      const m = mix[kind] as number;
+      base = noContext ? parent : m * (out[outAt + kind + 1] as number) + (1 - m) * parent;
+    }
+    const at = offset + kind * 3;
+    const total = stats[at + 1] as number;
+    if (total === 0) {
+      out[outAt + kind] = base;
+    } else {
+      const d = discount[kind] as number;
+      const theta = strength[kind] as number;
+      const count = stats[countAt + kind * countStride] as number;
+      const kept = count > d ? count - d : 0;
+      out[outAt + kind] = (kept + (theta + d * (stats[at + 2] as number)) * base) / (total + theta);
     }
   }
-  return scratch[0] as number;
+  return out[outAt] as number;
 }
 
 /** Reusable work buffers for dense predictions (one per node kind). */

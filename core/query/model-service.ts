@@ -15,7 +15,7 @@ import {
 } from "../model/index.ts";
 
 /** Bumped when scoring changes meaning, so persisted scores of an older model are recomputed. */
-export const SCORING_VERSION = "trailcast-model-3";
+export const SCORING_VERSION = "trailcast-model-4";
 
 export interface ReasonView {
   kind: string;
