@@ -61,14 +61,13 @@ export interface HeldOutEvaluator {
   accept(from: number): void;
 }
 
+type EvaluatorFactory = (params: SmoothingParams, stats: Float64Array, count: number) => HeldOutEvaluator;
+
 /** The plain evaluator: a full pass of scalarProbability per trial (the reference the lattice must match). */
-export function fullPassEvaluator(
-  params: SmoothingParams,
-  stats: Float64Array,
-  count: number,
-): HeldOutEvaluator {
-  return { loss: () => heldOutLoss(params, stats, count), accept: () => {} };
-}
+export const fullPassEvaluator: EvaluatorFactory = (params, stats, count) => ({
+  loss: () => heldOutLoss(params, stats, count),
+  accept: () => {},
+});
 
 class HeldOutLattice implements HeldOutEvaluator {
   /** Kept chain values per prediction: [true action × KINDS, run's call × KINDS]. */
@@ -145,11 +144,7 @@ export function fitSmoothing(
   count: number,
   sweeps = 2,
   /** How trials are evaluated (tests compare the kept-values lattice with fullPassEvaluator). */
-  evaluator: (
-    params: SmoothingParams,
-    stats: Float64Array,
-    count: number,
-  ) => HeldOutEvaluator = (p, s, c) => new HeldOutLattice(p, s, c),
+  evaluator: EvaluatorFactory = (p, s, c) => new HeldOutLattice(p, s, c),
 ): { params: SmoothingParams; lossBefore: number; lossAfter: number; tuned: boolean } {
   const params = cloneParams(initial);
   const lossBefore = heldOutLoss(params, stats, count);
