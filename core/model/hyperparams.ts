@@ -99,6 +99,11 @@ class HeldOutLattice implements HeldOutEvaluator {
   loss(from: number): number {
     const { trial, values, count } = this;
     let loss = 0;
+    if (from === KINDS) {
+      // Only repeat parameters changed: every chain value is as kept.
+      for (let i = 0; i < count; i++) loss -= Math.log(this.evaluate(i, KINDS, values, i * 2 * KINDS));
+      return count === 0 ? 0 : loss / count;
+    }
     for (let i = 0; i < count; i++) {
       const at = i * 2 * KINDS;
       for (let step = 0; step < from; step++) {
