@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { principalOf } from "./principal.ts";
 import { type CloudTrailRecord, cloudTrailRecordSchema } from "./record-schema.ts";
-import type { SkipReason, TrailEvent } from "./types.ts";
+import { shared, sharedOrNull } from "./shared-strings.ts";
+import type { Principal, SkipReason, TrailEvent } from "./types.ts";
 
 export type NormalizeResult =
   | { ok: true; event: TrailEvent }
@@ -14,7 +15,8 @@ export function serviceOf(eventSource: string): string {
 }
 
 export function actionOf(eventSource: string, eventName: string): string {
-  return `${serviceOf(eventSource)}:${eventName}`;
+  // join builds a flat string; a template literal would give a rope that each later lookup flattens again.
+  return [serviceOf(eventSource), eventName].join(":");
 }
 
 function describeIssue(issue: z.core.$ZodIssue): { reason: SkipReason; detail: string } {
@@ -29,6 +31,15 @@ function resourceNames(record: CloudTrailRecord): string[] {
   return (record.resources ?? [])
     .map((resource) => resource.ARN ?? resource.arn ?? "")
     .filter((name) => name.length > 0);
+}
+
+/** The principal with its repetitive strings shared (the object itself is per event: sessionName varies). */
+export function sharedPrincipalStrings(principal: Principal): Principal {
+  principal.key = shared(principal.key);
+  principal.name = shared(principal.name);
+  principal.accountId = sharedOrNull(principal.accountId);
+  principal.roleArn = sharedOrNull(principal.roleArn);
+  return principal;
 }
 
 function parseTime(value: string): number | null {
@@ -82,7 +93,7 @@ export function normalizeRecord(input: unknown, rawText?: string): NormalizeResu
       detail: `field eventTime: not a timestamp: ${record.eventTime.slice(0, 40)}`,
     };
   }
-  const principal = principalOf(record.userIdentity);
+  const principal = sharedPrincipalStrings(principalOf(record.userIdentity));
   const identity = record.userIdentity;
   const accessKeyId = identity.accessKeyId ?? null;
   const creation = identity.sessionContext?.attributes?.creationDate;
@@ -95,21 +106,21 @@ export function normalizeRecord(input: unknown, rawText?: string): NormalizeResu
     event: {
       eventId: record.eventID,
       time,
-      action: actionOf(record.eventSource, record.eventName),
-      eventSource: record.eventSource,
-      eventName: record.eventName,
+      action: shared(actionOf(record.eventSource, record.eventName)),
+      eventSource: shared(record.eventSource),
+      eventName: shared(record.eventName),
       principal,
-      region: record.awsRegion ?? "",
-      sourceIp: record.sourceIPAddress ?? "",
-      userAgent: record.userAgent ?? "",
+      region: shared(record.awsRegion ?? ""),
+      sourceIp: shared(record.sourceIPAddress ?? ""),
+      userAgent: shared(record.userAgent ?? ""),
       readOnly,
-      errorCode: record.errorCode || null,
+      errorCode: record.errorCode ? shared(record.errorCode) : null,
       errorMessage: record.errorMessage || null,
       resources: resourceNames(record),
       accessKeyId,
       sessionKey: accessKeyId ?? (creation && principal.roleArn ? `${principal.key}@${creation}` : null),
-      eventType: record.eventType ?? "",
-      recipientAccountId: record.recipientAccountId ?? null,
+      eventType: shared(record.eventType ?? ""),
+      recipientAccountId: sharedOrNull(record.recipientAccountId ?? null),
       raw: rawText ?? JSON.stringify(input),
     },
   };

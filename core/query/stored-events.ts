@@ -1,4 +1,5 @@
 import type { DuckDBValue } from "@duckdb/node-api";
+import { shared, sharedOrNull } from "../event/shared-strings.ts";
 import type { IdentityType, TrailEvent } from "../event/types.ts";
 import { rowsOf, type TrailStore, timestampParam } from "../store/trail-store.ts";
 
@@ -37,31 +38,32 @@ interface EventRecordRow {
 }
 
 function toTrailEvent(row: EventRecordRow): TrailEvent {
+  // Rows give every event its own string copies; the repetitive ones are shared (see shared-strings.ts).
   return {
     eventId: row.event_id,
     time: row.time_ms,
-    action: row.action,
-    eventSource: row.event_source,
-    eventName: row.event_name,
+    action: shared(row.action),
+    eventSource: shared(row.event_source),
+    eventName: shared(row.event_name),
     principal: {
-      key: row.principal_key,
-      name: row.principal_name,
+      key: shared(row.principal_key),
+      name: shared(row.principal_name),
       type: row.principal_type as IdentityType,
-      accountId: row.account_id,
-      roleArn: row.role_arn,
+      accountId: sharedOrNull(row.account_id),
+      roleArn: sharedOrNull(row.role_arn),
       sessionName: row.session_name,
     },
-    region: row.region,
-    sourceIp: row.source_ip,
-    userAgent: row.user_agent,
+    region: shared(row.region),
+    sourceIp: shared(row.source_ip),
+    userAgent: shared(row.user_agent),
     readOnly: row.read_only,
-    errorCode: row.error_code,
+    errorCode: sharedOrNull(row.error_code),
     errorMessage: row.error_message,
     resources: row.resources ?? [],
     accessKeyId: row.access_key_id,
     sessionKey: row.session_key,
-    eventType: row.event_type,
-    recipientAccountId: row.recipient_account_id,
+    eventType: shared(row.event_type),
+    recipientAccountId: sharedOrNull(row.recipient_account_id),
     raw: row.raw ?? "",
   };
 }
