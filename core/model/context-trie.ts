@@ -101,7 +101,11 @@ export class ContextTrie {
    * child) to its count; returns the child (the next context). The first record of a child must count.
    */
   record(node: number, symbol: number, childKind: number, weight = 1): number {
-    const child = this.childOrCreate(node, symbol, childKind);
+    return this.recordChild(node, this.childOrCreate(node, symbol, childKind), weight);
+  }
+
+  /** record() for a child the caller already knows (it must be `node`'s child); skips the lookup. */
+  recordChild(node: number, child: number, weight = 1): number {
     const { nodes } = this;
     const at = node * NODE;
     const c = child * NODE;

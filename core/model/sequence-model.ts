@@ -4,7 +4,7 @@ import { ContextTrie, LEAF_KIND } from "./context-trie.ts";
 import type { ActionDistribution } from "./distribution.ts";
 import { applyTemperature, temperedProbabilityOf } from "./distribution.ts";
 import { Interner } from "./intern.ts";
-import { PairTable } from "./pair-table.ts";
+import { ensureLength, PairTable } from "./pair-table.ts";
 import {
   newSessionState,
   type Query,
@@ -34,6 +34,8 @@ import {
 
 /** Symbols above every action id: session start, then decorations. */
 const BOS = 1 << 24;
+/** Most ints the root tables may hold in all (16 MB): past it, further roots use the hash table alone. */
+const ROOT_TABLE_BUDGET = 4_000_000;
 const DECORATION = BOS + 1;
 
 /**
@@ -91,6 +93,9 @@ export class SequenceModel {
   private locatedLast = -1;
   private readonly scratch = new Float64Array(KINDS);
   private readonly context: ResolvedContext = { mode: "fresh", decoration: 0 };
+  /** Per root node: action id → child node + 1 (see recordAtRoot). */
+  private readonly rootTables: Int32Array[] = [];
+  private rootTableInts = 0;
   /** Root node per owner id, per level (everyone uses owner 0). */
   private readonly rootCache: number[][] = [[], [], []];
 
@@ -234,7 +239,7 @@ export class SequenceModel {
       // contexts (previous action or session start) an action has followed, not how often it happened,
       // so a call repeated in long bursts does not crowd out everything else where the context is new.
       const weight = trie.count(afterOne) === 1 ? 1 : 0;
-      contexts[at] = this.noteBefore(base + 4, root, trie.record(root, a, base + 3, weight), weight);
+      contexts[at] = this.noteBefore(base + 4, root, this.recordAtRoot(level, root, a, weight), weight);
     }
     if (context.mode === "late") return Number.NaN;
     if (continues) for (let kind = 0; kind < KINDS; kind++) stats[LAST_AT + kind] = stats[kind * 3] as number;
@@ -301,6 +306,32 @@ export class SequenceModel {
     for (let a = 0; a < probs.length; a++) probs[a] = (probs[a] as number) * keep;
     if (known) probs[last] = h;
     return unseenMass * keep;
+  }
+
+  /**
+   * record(root, a) through a direct table per owner root (action id → child + 1). An owner's root is
+   * followed by most of the vocabulary, so those edges live in the hash table, where their lookups were
+   * over half of all table probes and each a likely cache miss; the tables are small (one int per action)
+   * and stay cached. Derived data, rebuilt as it is used (not persisted), within ROOT_TABLE_BUDGET ints.
+   */
+  private recordAtRoot(level: number, root: number, a: number, weight: number): number {
+    const { trie } = this;
+    let table = this.rootTables[root];
+    if (table !== undefined && a < table.length) {
+      const known = table[a] as number;
+      if (known !== 0) return trie.recordChild(root, known - 1, weight);
+    }
+    const child = trie.record(root, a, level * POSITIONS + 3, weight);
+    if (table === undefined || a >= table.length) {
+      const length = Math.max(64, 2 ** Math.ceil(Math.log2(a + 1)));
+      const added = length - (table?.length ?? 0);
+      if (this.rootTableInts + added > ROOT_TABLE_BUDGET) return child;
+      this.rootTableInts += added;
+      table = ensureLength(table ?? new Int32Array(0), length);
+      this.rootTables[root] = table;
+    }
+    table[a] = child + 1;
+    return child;
   }
 
   /**
