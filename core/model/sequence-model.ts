@@ -34,9 +34,9 @@ import {
 
 /** Symbols above every action id: session start, then decorations. */
 const BOS = 1 << 24;
+const DECORATION = BOS + 1;
 /** Most ints the root tables may hold in all (16 MB): past it, further roots use the hash table alone. */
 const ROOT_TABLE_BUDGET = 4_000_000;
-const DECORATION = BOS + 1;
 
 /**
  * Repeat mode of a prediction (smoothing.ts): IN_RUN when the session's last call was made at least twice
