@@ -48,12 +48,7 @@ CHAIN_ORDER.forEach((kind, step) => {
   STEP_OF_KIND[kind] = step;
 });
 
-/**
- * Held-out loss under one-hyperparameter-at-a-time changes, as coordinate descent asks for it. Each held-out
- * prediction's chain values (for the true action and, inside a run that ended, for the run's call) are
- * kept, so a change at node k recomputes only the nodes from k on in evaluation order, and a change of a
- * repeat parameter recomputes none. The arithmetic is scalarProbability's, so losses equal heldOutLoss.
- */
+/** How coordinate descent evaluates its trials. */
 export interface HeldOutEvaluator {
   /** Mean held-out loss (nats) with the current parameters, given that no node before step `from` changed. */
   loss(from: number): number;
@@ -69,6 +64,12 @@ export const fullPassEvaluator: EvaluatorFactory = (params, stats, count) => ({
   accept: () => {},
 });
 
+/**
+ * Held-out loss under one-hyperparameter-at-a-time changes, as coordinate descent asks for it. Each held-out
+ * prediction's chain values (for the true action and, inside a run that ended, for the run's call) are
+ * kept, so a change at node k recomputes only the nodes from k on in evaluation order, and a change of a
+ * repeat parameter recomputes none. The arithmetic is scalarProbability's, so losses equal heldOutLoss.
+ */
 class HeldOutLattice implements HeldOutEvaluator {
   /** Kept chain values per prediction: [true action × KINDS, run's call × KINDS]. */
   private readonly values: Float64Array;
