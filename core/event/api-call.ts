@@ -1,11 +1,6 @@
 import type { Principal, TrailEvent } from "./types.ts";
 
 /**
- * An `AwsApiCall` event built from an IAM-style action (`s3:GetObject` → source `s3.amazonaws.com`, name
- * `GetObject`) rather than parsed from a record: hypothetical histories for predictions, synthetic
- * benchmark data and test fixtures. Fields not given are empty; the account is the principal's.
- */
-/**
  * One flat `eventSource` string per service, shared by every event built here, like the strings a parser
  * produces: a template literal per event is a rope (a concatenation) that each lookup must flatten again.
  */
@@ -20,6 +15,11 @@ function sourceOf(service: string): string {
   return source;
 }
 
+/**
+ * An `AwsApiCall` event built from an IAM-style action (`s3:GetObject` → source `s3.amazonaws.com`, name
+ * `GetObject`) rather than parsed from a record: hypothetical histories for predictions, synthetic
+ * benchmark data and test fixtures. Fields not given are empty; the account is the principal's.
+ */
 export function apiCallEvent(
   principal: Principal,
   action: string,

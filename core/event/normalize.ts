@@ -34,7 +34,7 @@ function resourceNames(record: CloudTrailRecord): string[] {
 }
 
 /** The principal with its repetitive strings shared (the object itself is per event: sessionName varies). */
-export function sharedPrincipalStrings(principal: Principal): Principal {
+function sharedPrincipalStrings(principal: Principal): Principal {
   principal.key = shared(principal.key);
   principal.name = shared(principal.name);
   principal.accountId = sharedOrNull(principal.accountId);
