@@ -107,10 +107,15 @@ class HeldOutLattice implements HeldOutEvaluator {
     }
     for (let i = 0; i < count; i++) {
       const at = i * 2 * KINDS;
-      for (let step = 0; step < from; step++) {
-        const kind = CHAIN_ORDER[step] as number;
-        trial[kind] = values[at + kind] as number;
-        trial[KINDS + kind] = values[at + KINDS + kind] as number;
+      const mode = this.modes[i] as number;
+      // Copy the kept values the recomputation reads (earlier steps) of the chains this prediction uses.
+      for (let chain = 0; chain < 2; chain++) {
+        if ((mode & (1 << chain)) === 0) continue;
+        const offset = chain * KINDS;
+        for (let step = 0; step < from; step++) {
+          const kind = CHAIN_ORDER[step] as number;
+          trial[offset + kind] = values[at + offset + kind] as number;
+        }
       }
       loss -= Math.log(this.evaluate(i, from, trial, 0));
     }
