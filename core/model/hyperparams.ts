@@ -1,5 +1,6 @@
 import {
   CHAIN_ORDER,
+  chainsNeeded,
   chainValues,
   HAZARD_KINDS,
   IN_RUN,
@@ -8,8 +9,10 @@ import {
   POSITIONS,
   REPEAT_AT,
   ROW,
+  RUN_CHAIN,
   type SmoothingParams,
   scalarProbability,
+  TRUE_CHAIN,
   withRepeats,
 } from "./smoothing.ts";
 
@@ -74,6 +77,7 @@ class HeldOutLattice implements HeldOutEvaluator {
   /** Kept chain values per prediction: [true action × KINDS, run's call × KINDS]. */
   private readonly values: Float64Array;
   private readonly trial = new Float64Array(2 * KINDS);
+  /** chainsNeeded per prediction. */
   private readonly modes: Uint8Array;
 
   constructor(
@@ -82,13 +86,8 @@ class HeldOutLattice implements HeldOutEvaluator {
     private readonly count: number,
   ) {
     this.values = new Float64Array(count * 2 * KINDS);
-    // Which chains a prediction needs: bit 0 the true action's, bit 1 the run's call's.
     this.modes = new Uint8Array(count);
-    for (let i = 0; i < count; i++) {
-      const inRun = stats[i * ROW + REPEAT_AT] === IN_RUN;
-      const goesOn = stats[i * ROW + REPEAT_AT + 1] === 1;
-      this.modes[i] = (inRun && goesOn ? 0 : 1) | (inRun && !goesOn ? 2 : 0);
-    }
+    for (let i = 0; i < count; i++) this.modes[i] = chainsNeeded(stats, i * ROW);
     this.accept(0);
   }
 
@@ -127,8 +126,8 @@ class HeldOutLattice implements HeldOutEvaluator {
     const { params, stats } = this;
     const offset = i * ROW;
     const mode = this.modes[i] as number;
-    const q = mode & 1 ? chainValues(params, stats, offset, 0, out, at, from) : 0;
-    const last = mode & 2 ? chainValues(params, stats, offset, 1, out, at + KINDS, from) : 0;
+    const q = mode & TRUE_CHAIN ? chainValues(params, stats, offset, 0, out, at, from) : 0;
+    const last = mode & RUN_CHAIN ? chainValues(params, stats, offset, 1, out, at + KINDS, from) : 0;
     return withRepeats(params, stats, offset, q, last);
   }
 }

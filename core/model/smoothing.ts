@@ -135,12 +135,24 @@ export function scalarProbability(
   offset: number,
   scratch: Float64Array,
 ): number {
-  const repeat = offset + REPEAT_AT;
-  const mode = stats[repeat] as number;
-  const inRun = mode === IN_RUN;
-  const q = inRun && stats[repeat + 1] === 1 ? 0 : chainValues(params, stats, offset, 0, scratch, 0, 0);
-  const last = inRun && stats[repeat + 1] !== 1 ? chainValues(params, stats, offset, 1, scratch, 0, 0) : 0;
+  const chains = chainsNeeded(stats, offset);
+  const q = chains & TRUE_CHAIN ? chainValues(params, stats, offset, 0, scratch, 0, 0) : 0;
+  const last = chains & RUN_CHAIN ? chainValues(params, stats, offset, 1, scratch, 0, 0) : 0;
   return withRepeats(params, stats, offset, q, last);
+}
+
+/** chainsNeeded bits: the true action's back-off chain, and the run's own call's. */
+export const TRUE_CHAIN = 1;
+export const RUN_CHAIN = 2;
+
+/**
+ * Which back-off chains a row's probability needs: the true action's, unless a run went on (then the
+ * hazard alone decides); the run's call's, when a run ended (its mass is taken out of the n-gram's).
+ */
+export function chainsNeeded(stats: Float64Array, offset: number): number {
+  const inRun = stats[offset + REPEAT_AT] === IN_RUN;
+  const goesOn = stats[offset + REPEAT_AT + 1] === 1;
+  return (inRun && goesOn ? 0 : TRUE_CHAIN) | (inRun && !goesOn ? RUN_CHAIN : 0);
 }
 
 /**
