@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { principalOf } from "./principal.ts";
 import { type CloudTrailRecord, cloudTrailRecordSchema } from "./record-schema.ts";
-import { shared, sharedOrNull } from "./shared-strings.ts";
-import type { Principal, SkipReason, TrailEvent } from "./types.ts";
+import { shared, sharedOrNull, sharedPrincipalStrings } from "./shared-strings.ts";
+import type { SkipReason, TrailEvent } from "./types.ts";
 
 export type NormalizeResult =
   | { ok: true; event: TrailEvent }
@@ -31,15 +31,6 @@ function resourceNames(record: CloudTrailRecord): string[] {
   return (record.resources ?? [])
     .map((resource) => resource.ARN ?? resource.arn ?? "")
     .filter((name) => name.length > 0);
-}
-
-/** The principal with its repetitive strings shared (the object itself is per event: sessionName varies). */
-function sharedPrincipalStrings(principal: Principal): Principal {
-  principal.key = shared(principal.key);
-  principal.name = shared(principal.name);
-  principal.accountId = sharedOrNull(principal.accountId);
-  principal.roleArn = sharedOrNull(principal.roleArn);
-  return principal;
 }
 
 function parseTime(value: string): number | null {

@@ -1,3 +1,5 @@
+import type { Principal } from "./types.ts";
+
 /**
  * One instance per distinct value for the repetitive strings of events (service, API name, region, client,
  * account, principal key, …). Parsed JSON and database rows give every event its own copy; sharing them
@@ -18,4 +20,13 @@ export function shared(value: string): string {
 
 export function sharedOrNull(value: string | null): string | null {
   return value === null ? null : shared(value);
+}
+
+/** The principal with its repetitive strings shared (the object itself is per event: sessionName varies). */
+export function sharedPrincipalStrings(principal: Principal): Principal {
+  principal.key = shared(principal.key);
+  principal.name = shared(principal.name);
+  principal.accountId = sharedOrNull(principal.accountId);
+  principal.roleArn = sharedOrNull(principal.roleArn);
+  return principal;
 }

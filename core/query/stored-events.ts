@@ -1,5 +1,5 @@
 import type { DuckDBValue } from "@duckdb/node-api";
-import { shared, sharedOrNull } from "../event/shared-strings.ts";
+import { shared, sharedOrNull, sharedPrincipalStrings } from "../event/shared-strings.ts";
 import type { IdentityType, TrailEvent } from "../event/types.ts";
 import { rowsOf, type TrailStore, timestampParam } from "../store/trail-store.ts";
 
@@ -45,14 +45,14 @@ function toTrailEvent(row: EventRecordRow): TrailEvent {
     action: shared(row.action),
     eventSource: shared(row.event_source),
     eventName: shared(row.event_name),
-    principal: {
-      key: shared(row.principal_key),
-      name: shared(row.principal_name),
+    principal: sharedPrincipalStrings({
+      key: row.principal_key,
+      name: row.principal_name,
       type: row.principal_type as IdentityType,
-      accountId: sharedOrNull(row.account_id),
-      roleArn: sharedOrNull(row.role_arn),
+      accountId: row.account_id,
+      roleArn: row.role_arn,
       sessionName: row.session_name,
-    },
+    }),
     region: shared(row.region),
     sourceIp: shared(row.source_ip),
     userAgent: shared(row.user_agent),
