@@ -82,9 +82,11 @@ export class ContextTrie {
     const id = inline === 0 ? this.nodeCount : this.edges.getOrSet(node, symbol, this.nodeCount);
     if (id === this.nodeCount) {
       this.nodeCount += 1;
+      // Growing by half, not doubling: the arrays are the largest a fit allocates (see SequenceModel).
       if (this.nodeCount * NODE > this.nodes.length)
-        this.nodes = ensureLength(this.nodes, this.nodeCount * NODE);
-      if (this.nodeCount > this.symbols.length) this.symbols = ensureLength(this.symbols, this.nodeCount);
+        this.nodes = ensureLength(this.nodes, this.nodeCount * NODE, 1.5);
+      if (this.nodeCount > this.symbols.length)
+        this.symbols = ensureLength(this.symbols, this.nodeCount, 1.5);
       const { nodes } = this;
       if (inline === 0) {
         nodes[at + 6] = symbol;

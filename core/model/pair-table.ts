@@ -93,11 +93,18 @@ export class PairTable {
   }
 }
 
-/** Returns `array` or a copy at least `needed` long (doubling), so appends stay amortized O(1). */
-export function ensureLength<T extends Int32Array | Float64Array | Uint8Array>(array: T, needed: number): T {
+/**
+ * Returns `array` or a copy at least `needed` long (growing by `factor`, doubling by default), so appends
+ * stay amortized O(1).
+ */
+export function ensureLength<T extends Int32Array | Float64Array | Uint8Array>(
+  array: T,
+  needed: number,
+  factor = 2,
+): T {
   if (needed <= array.length) return array;
   let length = Math.max(16, array.length);
-  while (length < needed) length *= 2;
+  while (length < needed) length = Math.ceil(length * factor);
   const bigger = new (array.constructor as new (n: number) => T)(length);
   bigger.set(array);
   return bigger;
