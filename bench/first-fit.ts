@@ -3,7 +3,7 @@
  * does: the heap state left by the read (gigabytes of events) is part of what a fit costs. Prints the fit
  * time as JSON. Alternate checkouts across processes to compare them:
  *
- *   npx tsx bench/first-fit.ts <checkout> [sample|synthetic]
+ *   NODE_OPTIONS=--max-old-space-size=12000 npx tsx bench/first-fit.ts <checkout> [sample|synthetic]
  *
  * `sample` reads .bench/sample-1000000/AWSLogs (made by `npm run bench`); `synthetic` generates 1M events.
  */
