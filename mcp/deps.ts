@@ -2,7 +2,7 @@ import type { SourceStatus } from "../core/query/data-status.ts";
 import { LakeService } from "../core/query/lake-query.ts";
 import { ensureSampleStore } from "../core/query/sample-store.ts";
 import { TrailData } from "../core/query/trail-data.ts";
-import { DEFAULT_STORE_PATH } from "../core/store/trail-store.ts";
+import { DEFAULT_STORE_PATH, isDefaultStorePath } from "../core/store/trail-store.ts";
 
 /** What the tools need: the data (store, scores, model) and, when configured, CloudTrail Lake. */
 export interface McpDeps {
@@ -30,7 +30,8 @@ export interface LocalDepsOptions {
 export async function createLocalDeps(options: LocalDepsOptions = {}): Promise<McpDeps> {
   const storePath = options.storePath ?? DEFAULT_STORE_PATH;
   const sources: SourceStatus[] = [];
-  if (options.sampleIfMissing ?? storePath === DEFAULT_STORE_PATH) {
+  // The web app's worker passes an absolute path: the default store is recognized however it is spelled.
+  if (options.sampleIfMissing ?? isDefaultStorePath(storePath)) {
     const sample = await ensureSampleStore({ storePath, onProgress: options.onProgress });
     if (sample.sampleDir)
       sources.push({ kind: "sample", detail: `bundled sample generated into ${sample.sampleDir}` });

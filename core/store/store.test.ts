@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileSource } from "../ingest/file-source.ts";
 import { ingest } from "./ingest.ts";
 import { storeStats } from "./stats.ts";
-import { StoreError, TrailStore } from "./trail-store.ts";
+import { DEFAULT_STORE_PATH, isDefaultStorePath, StoreError, TrailStore } from "./trail-store.ts";
 
 const STRATUS = resolve(import.meta.dirname, "../../../shared/data/stratus-sanitized");
 let dir: string;
@@ -15,6 +15,16 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
+});
+
+describe("isDefaultStorePath", () => {
+  it("recognizes the default store relative or absolute (the web app's worker passes it absolute)", () => {
+    expect(isDefaultStorePath(DEFAULT_STORE_PATH)).toBe(true);
+    expect(isDefaultStorePath(resolve(DEFAULT_STORE_PATH))).toBe(true);
+    expect(isDefaultStorePath(`./${DEFAULT_STORE_PATH}`)).toBe(true);
+    expect(isDefaultStorePath("data/prod.duckdb")).toBe(false);
+    expect(isDefaultStorePath(join(tmpdir(), DEFAULT_STORE_PATH))).toBe(false);
+  });
 });
 
 describe("TrailStore", () => {

@@ -16,6 +16,11 @@ import { StatementCache } from "./statement-cache.ts";
 
 export const DEFAULT_STORE_PATH = ".trailcast/trailcast.duckdb";
 
+/** Whether `path` names the default store, however it is spelled (relative or absolute). */
+export function isDefaultStorePath(path: string): boolean {
+  return resolve(path) === resolve(DEFAULT_STORE_PATH);
+}
+
 export interface OpenOptions {
   /** Opens without write access; several readers may share a file that no writer holds. */
   readOnly?: boolean;
