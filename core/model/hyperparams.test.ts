@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitSmoothing, fullPassEvaluator, heldOutLoss } from "./hyperparams.ts";
+import { fitSmoothing, fullPassEvaluator, heldOutLoss, latticeEvaluator } from "./hyperparams.ts";
 import {
   AFTER_SINGLE,
   DEFAULT_UNIVERSE,
@@ -56,5 +56,24 @@ describe("fitSmoothing", () => {
     // The repeat components were fitted too (both run outcomes occur in these rows).
     expect(fitted.params.copy).not.toEqual(initial.copy);
     expect(fitted.params.hazard).not.toEqual(initial.hazard);
+  });
+
+  it("prices every value of one node's parameter as a full pass would (to rounding)", () => {
+    const count = 600;
+    const stats = randomStats(count, 3);
+    const params = { ...defaultParams(), universe: DEFAULT_UNIVERSE };
+    const lattice = latticeEvaluator(params, stats, count);
+    const grid = [0.1, 0.45, 0.9];
+    for (const values of [params.discount, params.strength, params.mix]) {
+      for (const kind of [0, 3, 6, 9, 12, 14]) {
+        const losses = lattice.lossesOfNode?.(kind, values, grid) as Float64Array;
+        const kept = values[kind];
+        grid.forEach((value, i) => {
+          values[kind] = value;
+          expect(losses[i]).toBeCloseTo(heldOutLoss(params, stats, count), 12);
+        });
+        values[kind] = kept as number;
+      }
+    }
   });
 });

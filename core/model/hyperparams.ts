@@ -10,6 +10,8 @@ import {
   REPEAT_AT,
   ROW,
   RUN_CHAIN,
+  repeatHazard,
+  repeatsApplied,
   type SmoothingParams,
   scalarProbability,
   TRUE_CHAIN,
@@ -57,6 +59,12 @@ export interface HeldOutEvaluator {
   loss(from: number): number;
   /** A change from step `from` on was kept. */
   accept(from: number): void;
+  /**
+   * Mean held-out loss for each value of `grid` given to `values[kind]` (one node's discount, strength or
+   * mix; the rest as they are), in one pass; `values[kind]` is left as it was. Optional: without it each
+   * value is tried with loss().
+   */
+  lossesOfNode?(kind: number, values: Float64Array, grid: readonly number[]): Float64Array;
 }
 
 type EvaluatorFactory = (params: SmoothingParams, stats: Float64Array, count: number) => HeldOutEvaluator;
@@ -77,6 +85,11 @@ class HeldOutLattice implements HeldOutEvaluator {
   /** Kept chain values per prediction: [true action × KINDS, run's call × KINDS]. */
   private readonly values: Float64Array;
   private readonly trial = new Float64Array(2 * KINDS);
+  private readonly slope = new Float64Array(KINDS);
+  /** lossesOfNode's predictions that a trial can move, with their slopes and run hazards. */
+  private readonly live: Int32Array;
+  private readonly slopes: Float64Array;
+  private readonly hazards: Float64Array;
   /** chainsNeeded per prediction. */
   private readonly modes: Uint8Array;
 
@@ -87,6 +100,9 @@ class HeldOutLattice implements HeldOutEvaluator {
   ) {
     this.values = new Float64Array(count * 2 * KINDS);
     this.modes = new Uint8Array(count);
+    this.slopes = new Float64Array(count);
+    this.hazards = new Float64Array(count);
+    this.live = new Int32Array(count);
     for (let i = 0; i < count; i++) this.modes[i] = chainsNeeded(stats, i * ROW);
     this.accept(0);
   }
@@ -121,6 +137,110 @@ class HeldOutLattice implements HeldOutEvaluator {
     return count === 0 ? 0 : loss / count;
   }
 
+  lossesOfNode(kind: number, values: Float64Array, grid: readonly number[]): Float64Array {
+    const { params, stats, count, values: kept, slopes, hazards, live } = this;
+    // A prediction whose probability no value tried can move adds the same loss to every trial: those are
+    // summed once. That is one whose node is absent when a discount or strength is tuned (an absent node
+    // is its base), one decided by the run hazard alone, or one the node does not reach.
+    const emptyNodesMove = values === params.mix;
+    let fixedLoss = 0;
+    let liveCount = 0;
+    for (let i = 0; i < count; i++) {
+      const offset = i * ROW;
+      const at = i * 2 * KINDS;
+      const mode = this.modes[i] as number;
+      // The run hazard depends on no node's parameters: once per prediction, not per value tried.
+      const h = stats[offset + REPEAT_AT] === IN_RUN ? repeatHazard(params, stats, offset) : 0;
+      const slope = mode === 0 ? 0 : this.slopeOf(i, kind);
+      if (slope === 0 || (!emptyNodesMove && stats[offset + kind * 3 + 1] === 0)) {
+        const q = mode & TRUE_CHAIN ? (kept[at] as number) : 0;
+        const last = mode & RUN_CHAIN ? (kept[at + KINDS] as number) : 0;
+        fixedLoss -= Math.log(repeatsApplied(params, stats, offset, q, last, h));
+        continue;
+      }
+      live[liveCount] = i;
+      slopes[liveCount] = slope;
+      hazards[liveCount] = h;
+      liveCount += 1;
+    }
+    const losses = new Float64Array(grid.length);
+    const previous = values[kind] as number;
+    for (let c = 0; c < grid.length; c++) {
+      values[kind] = grid[c] as number;
+      let loss = fixedLoss;
+      for (let j = 0; j < liveCount; j++) {
+        const i = live[j] as number;
+        const at = i * 2 * KINDS;
+        const offset = i * ROW;
+        const mode = this.modes[i] as number;
+        const slope = slopes[j] as number;
+        // Every later node is affine in this one's value, so the chain's result moves by slope × Δvalue.
+        let q = 0;
+        let last = 0;
+        if (mode & TRUE_CHAIN) {
+          const value = this.nodeValue(i, 0, kind);
+          q = (kept[at] as number) + slope * (value - (kept[at + kind] as number));
+        }
+        if (mode & RUN_CHAIN) {
+          const value = this.nodeValue(i, 1, kind);
+          last = (kept[at + KINDS] as number) + slope * (value - (kept[at + KINDS + kind] as number));
+        }
+        loss -= Math.log(repeatsApplied(params, stats, offset, q, last, hazards[j] as number));
+      }
+      losses[c] = count === 0 ? 0 : loss / count;
+    }
+    values[kind] = previous;
+    return losses;
+  }
+
+  /** Value of one node of prediction i's chain under the current parameters, from the kept values before it. */
+  private nodeValue(i: number, which: 0 | 1, kind: number): number {
+    const { trial } = this;
+    const at = i * 2 * KINDS + which * KINDS;
+    // The node's base reads its shorter context (same level) and its parent level (same context).
+    if (kind % POSITIONS !== POSITIONS - 1) trial[kind + 1] = this.values[at + kind + 1] as number;
+    if (kind < (LEVELS - 1) * POSITIONS)
+      trial[kind + POSITIONS] = this.values[at + kind + POSITIONS] as number;
+    const step = STEP_OF_KIND[kind] as number;
+    chainValues(this.params, this.stats, i * ROW, which, trial, 0, step, step + 1);
+    return trial[kind] as number;
+  }
+
+  /**
+   * d(node 0's value) / d(node `kind`'s value) for prediction i: the product of escape masses and mix
+   * weights along every path from the node to node 0. It depends on neither the node's own parameters nor
+   * the counts that differ between the two chains (only totals and types enter an escape mass).
+   */
+  private slopeOf(i: number, kind: number): number {
+    const { params, stats, slope } = this;
+    const offset = i * ROW;
+    const from = STEP_OF_KIND[kind] as number;
+    for (let step = 0; step < from; step++) slope[CHAIN_ORDER[step] as number] = 0;
+    slope[kind] = 1;
+    for (let step = from + 1; step < KINDS; step++) {
+      const node = CHAIN_ORDER[step] as number;
+      const topLevel = node >= (LEVELS - 1) * POSITIONS;
+      const noContext = node % POSITIONS === POSITIONS - 1;
+      let base: number;
+      if (topLevel) {
+        base = noContext ? 0 : (slope[node + 1] as number);
+      } else {
+        const parent = slope[node + POSITIONS] as number;
+        const m = params.mix[node] as number;
+        base = noContext ? parent : m * (slope[node + 1] as number) + (1 - m) * parent;
+      }
+      const total = stats[offset + node * 3 + 1] as number;
+      const theta = params.strength[node] as number;
+      const escapeMass =
+        total === 0
+          ? 1
+          : (theta + (params.discount[node] as number) * (stats[offset + node * 3 + 2] as number)) /
+            (total + theta);
+      slope[node] = escapeMass * base;
+    }
+    return slope[0] as number;
+  }
+
   /** Chain values of prediction i from step `from` on into out[at…], and its probability. */
   private evaluate(i: number, from: number, out: Float64Array, at: number): number {
     const { params, stats } = this;
@@ -131,6 +251,10 @@ class HeldOutLattice implements HeldOutEvaluator {
     return withRepeats(params, stats, offset, q, last);
   }
 }
+
+/** The evaluator fitSmoothing uses: kept chain values, one pass per node for a grid. */
+export const latticeEvaluator: EvaluatorFactory = (params, stats, count) =>
+  new HeldOutLattice(params, stats, count);
 
 function cloneParams(params: SmoothingParams): SmoothingParams {
   return {
@@ -154,7 +278,7 @@ export function fitSmoothing(
   count: number,
   sweeps = 2,
   /** How trials are evaluated (tests compare the kept-values lattice with fullPassEvaluator). */
-  evaluator: EvaluatorFactory = (p, s, c) => new HeldOutLattice(p, s, c),
+  evaluator: EvaluatorFactory = latticeEvaluator,
 ): { params: SmoothingParams; lossBefore: number; lossAfter: number; tuned: boolean } {
   const params = cloneParams(initial);
   const lossBefore = heldOutLoss(params, stats, count);
@@ -168,15 +292,16 @@ export function fitSmoothing(
     if (kinds.length === 0) return;
     const previous = kinds.map((kind) => values[kind] as number);
     const from = Math.min(...kinds.map((kind) => STEP_OF_KIND[kind] as number));
+    const single = kinds.length === 1 ? lattice.lossesOfNode?.(kinds[0] as number, values, grid) : undefined;
     let bestValue: number | null = null;
-    for (const candidate of grid) {
+    grid.forEach((candidate, c) => {
       for (const kind of kinds) values[kind] = candidate;
-      const loss = lattice.loss(from);
+      const loss = single ? (single[c] as number) : lattice.loss(from);
       if (loss < best - 1e-9) {
         best = loss;
         bestValue = candidate;
       }
-    }
+    });
     kinds.forEach((kind, i) => {
       values[kind] = bestValue ?? (previous[i] as number);
     });
@@ -221,7 +346,8 @@ export function fitSmoothing(
       tryGridAny(params.hazard, HAZARD_KINDS.length, HAZARD_MEANS);
     }
   }
-  return { params, lossBefore, lossAfter: best, tuned: true };
+  // Trials computed in one pass per node are exact up to rounding; the reported loss is a full pass's.
+  return { params, lossBefore, lossAfter: heldOutLoss(params, stats, count), tuned: true };
 }
 
 /** Kinds whose nodes had data for at least one held-out prediction (others cannot be tuned). */

@@ -166,6 +166,19 @@ export function withRepeats(
   q: number,
   last: number,
 ): number {
+  const inRun = stats[offset + REPEAT_AT] === IN_RUN;
+  return repeatsApplied(params, stats, offset, q, last, inRun ? repeatHazard(params, stats, offset) : 0);
+}
+
+/** withRepeats with the row's run hazard `h` already known (any value outside a run). */
+export function repeatsApplied(
+  params: SmoothingParams,
+  stats: Float64Array,
+  offset: number,
+  q: number,
+  last: number,
+  h: number,
+): number {
   const repeat = offset + REPEAT_AT;
   const mode = stats[repeat] as number;
   if (mode === AFTER_SINGLE) {
@@ -173,7 +186,6 @@ export function withRepeats(
     return (1 - copy) * q + (stats[repeat + 1] === 1 ? copy : 0);
   }
   if (mode !== IN_RUN) return q;
-  const h = repeatHazard(params, stats, offset);
   if (stats[repeat + 1] === 1) return h;
   return ((1 - h) * q) / Math.max(1e-300, 1 - last);
 }
@@ -191,8 +203,9 @@ export const CHAIN_ORDER = Int32Array.from({ length: KINDS }, (_, step) => {
 /**
  * The back-off chain of a row at `offset` for the true action (`which` 0: counts at [count] of each node)
  * or the run's own call (1: counts at LAST_AT): node values into out[outAt + kind] from evaluation step
- * `fromStep` on, reading earlier nodes' values from `out` (so a caller that keeps them can recompute only
- * what a parameter change affects). Returns the value of the principal's longest context (node 0).
+ * `fromStep` on (up to `toStep`), reading earlier nodes' values from `out` (so a caller that keeps them can
+ * recompute only what a parameter change affects). Returns the value of the principal's longest context
+ * (node 0) once every step is done.
  */
 export function chainValues(
   params: SmoothingParams,
@@ -202,11 +215,12 @@ export function chainValues(
   out: Float64Array,
   outAt: number,
   fromStep: number,
+  toStep = KINDS,
 ): number {
   const { discount, strength, mix } = params;
   const countAt = which === 0 ? offset : offset + LAST_AT;
   const countStride = which === 0 ? 3 : 1;
-  for (let step = fromStep; step < KINDS; step++) {
+  for (let step = fromStep; step < toStep; step++) {
     const kind = CHAIN_ORDER[step] as number;
     const topLevel = kind >= (LEVELS - 1) * POSITIONS;
     const noContext = kind % POSITIONS === POSITIONS - 1;
