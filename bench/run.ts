@@ -48,8 +48,8 @@ const results = {
   // Behaviour model: fit time (target < 5 s for 1M) and prediction latency (target p99 < 2 ms), on seeded
   // synthetic events and on the generated sample's own events.
   model: await section("model", async () => ({
-    synthetic: benchModel({ count: events }),
-    sample: benchModel({ events: (await readEvents([join(dataDir, "AWSLogs")])).events }),
+    synthetic: benchModel({ count: events, fits: runs }),
+    sample: benchModel({ events: (await readEvents([join(dataDir, "AWSLogs")])).events, fits: runs }),
   })),
   mcp: await section("mcp", () => mcpBench(dataDir, root)),
   web: await section("web", async () => (await import("./web-bench.ts")).webBench(dataDir, root)),

@@ -3,9 +3,13 @@ import { benchModel } from "./bench.ts";
 
 describe("benchModel", () => {
   it("reports fit speed and prediction latency as plain numbers (small run; `npm run bench` does 1M)", () => {
-    const result = benchModel({ count: 5000, samples: 200 });
+    const result = benchModel({ count: 5000, samples: 200, fits: 3 });
     expect(result.events).toBe(5000);
-    for (const value of Object.values(result)) expect(Number.isFinite(value)).toBe(true);
+    const { fitRuns, ...numbers } = result;
+    for (const value of Object.values(numbers)) expect(Number.isFinite(value)).toBe(true);
+    // The reported fit time is the median of the three fits.
+    expect(fitRuns).toHaveLength(3);
+    expect(result.fitSeconds).toBe([...fitRuns].sort((a, b) => a - b)[1]);
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
   });
 });
