@@ -35,13 +35,13 @@ const MIN_SCALE_SAMPLES = 100;
  */
 export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}): BehaviourModel {
   const started = performance.now();
-  const ordered = chronological(events);
-  const n = ordered.length;
-  const model = new BehaviourModel({ sequence: new SequenceModel({ expectedEvents: n }) });
+  const model = new BehaviourModel({ sequence: new SequenceModel({ expectedEvents: events.length }) });
   const { sequence } = model;
-  const principalIds = new Int32Array(n);
-  const actionIds = new Int32Array(n);
-  sequence.assignedPeers = peerGroupsOf(ordered, sequence, principalIds, actionIds);
+  const profiler = new PeerProfiler(sequence, events.length);
+  const ordered = chronological(events, (event, i) => profiler.add(event, i));
+  const n = ordered.length;
+  const { principalIds, actionIds } = profiler;
+  sequence.assignedPeers = clusterPeers(profiler.profiles);
   sequence.params = defaultParams();
 
   const burnIn = Math.floor(n * (options.burnInFraction ?? 0.1));
@@ -104,31 +104,36 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
 }
 
 /**
- * Clusters principals from one pass over the events, interning principals and actions into the model's
- * own interners (so the pass that follows finds every key already hashed).
+ * Profiles what each principal does (for peer clustering) in the pass that orders the events, interning
+ * principals and actions into the model's own interners on the way (so the learning pass finds every key
+ * already hashed, and reads the ids from here).
  */
-function peerGroupsOf(
-  events: readonly TrailEvent[],
-  sequence: SequenceModel,
-  principalIds: Int32Array,
-  actionIds: Int32Array,
-): Map<string, string> {
-  const profiles: ActionProfile[] = [];
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as TrailEvent;
-    const id = sequence.principals.intern(event.principal.key);
-    principalIds[i] = id;
-    let profile = profiles[id];
+class PeerProfiler {
+  readonly profiles: ActionProfile[] = [];
+  readonly principalIds: Int32Array;
+  readonly actionIds: Int32Array;
+
+  constructor(
+    private readonly sequence: SequenceModel,
+    capacity: number,
+  ) {
+    this.principalIds = new Int32Array(capacity);
+    this.actionIds = new Int32Array(capacity);
+  }
+
+  add(event: TrailEvent, index: number): void {
+    const id = this.sequence.principals.intern(event.principal.key);
+    this.principalIds[index] = id;
+    let profile = this.profiles[id];
     if (!profile) {
       profile = { principal: event.principal, counts: new Map(), total: 0 };
-      profiles[id] = profile;
+      this.profiles[id] = profile;
     }
-    const action = sequence.actionIdOf(event);
-    actionIds[i] = action;
+    const action = this.sequence.actionIdOf(event);
+    this.actionIds[index] = action;
     profile.counts.set(action, (profile.counts.get(action) ?? 0) + 1);
     profile.total += 1;
   }
-  return clusterPeers(profiles);
 }
 
 /** Evidence (bits) of the 99th percentile held-out event: it maps to anomaly score 0.5. */
