@@ -86,7 +86,9 @@ export function normalizeRecord(input: unknown, rawText?: string): NormalizeResu
   }
   const principal = sharedPrincipalStrings(principalOf(record.userIdentity));
   const identity = record.userIdentity;
-  const accessKeyId = identity.accessKeyId ?? null;
+  // Shared like the other repetitive strings: a session's events then carry one instance, so the model's
+  // per-event "same credential session?" check is a pointer comparison instead of a character compare.
+  const accessKeyId = sharedOrNull(identity.accessKeyId ?? null);
   const creation = identity.sessionContext?.attributes?.creationDate;
   const readOnly =
     record.readOnly === undefined || record.readOnly === null
@@ -109,7 +111,8 @@ export function normalizeRecord(input: unknown, rawText?: string): NormalizeResu
       errorMessage: record.errorMessage || null,
       resources: resourceNames(record),
       accessKeyId,
-      sessionKey: accessKeyId ?? (creation && principal.roleArn ? `${principal.key}@${creation}` : null),
+      sessionKey:
+        accessKeyId ?? (creation && principal.roleArn ? shared(`${principal.key}@${creation}`) : null),
       eventType: shared(record.eventType ?? ""),
       recipientAccountId: sharedOrNull(record.recipientAccountId ?? null),
       raw: rawText ?? JSON.stringify(input),

@@ -2,9 +2,10 @@ import type { Principal } from "./types.ts";
 
 /**
  * One instance per distinct value for the repetitive strings of events (service, API name, region, client,
- * account, principal key, …). Parsed JSON and database rows give every event its own copy; sharing them
- * keeps a million events smaller, and every later lookup (the model interns these per event) then meets a
- * string whose hash is computed and whose characters are already in the cache.
+ * account, principal key, access key / credential session, …). Parsed JSON and database rows give every
+ * event its own copy; sharing them keeps a million events smaller, and every later lookup (the model
+ * interns these per event) then meets a string whose hash is computed and whose characters are already in
+ * the cache.
  */
 const table = new Map<string, string>();
 /** Bounded like the model's caches: past this many distinct values the table starts over. */
