@@ -1,3 +1,5 @@
+import { Fifo } from "./fifo.ts";
+
 /**
  * Call-rate and error-rate baselines per principal, in the spirit of CloudTrail Insights: how many calls
  * (and how many AccessDenied) a principal makes in a short window, compared with what it usually does.
@@ -55,17 +57,17 @@ const geometric = (bin: number) => 2 ** -bin;
 
 interface PrincipalRates {
   /** Times of recent events and of recent AccessDenied events (oldest first, pruned as time passes). */
-  recent: number[];
-  denied: number[];
-  deniedActions: string[];
+  recent: Fifo<number>;
+  denied: Fifo<number>;
+  deniedActions: Fifo<string>;
   calls: CountHistogram;
   bursts: CountHistogram;
   /**
    * [time, count] pairs not yet in the histograms: a window's counts join the baseline only once the
    * window has passed, so an ongoing burst is judged against what came before it, not against itself.
    */
-  pendingCalls: number[];
-  pendingBursts: number[];
+  pendingCalls: Fifo<number>;
+  pendingBursts: Fifo<number>;
 }
 
 export interface RateView {
@@ -83,31 +85,30 @@ export interface RateView {
   typicalDenied: number;
 }
 
-/** Drops entries older than `from` (shift is O(1) in V8: it trims the backing store in place). */
-function prune(times: number[], from: number, parallel?: string[]): void {
-  while (times.length > 0 && (times[0] as number) < from) {
+/** Drops entries older than `from`. */
+function prune(times: Fifo<number>, from: number, parallel?: Fifo<string>): void {
+  while (times.length > 0 && (times.first() as number) < from) {
     times.shift();
     parallel?.shift();
   }
 }
 
 /** Moves pending [time, count] pairs older than `before` into the histograms. */
-function settle(pending: number[], before: number, mine: CountHistogram, everyone: CountHistogram): void {
-  while (pending.length > 0 && (pending[0] as number) < before) {
-    const count = pending[1] as number;
+function settle(pending: Fifo<number>, before: number, mine: CountHistogram, everyone: CountHistogram): void {
+  while (pending.length > 0 && (pending.first() as number) < before) {
     pending.shift();
-    pending.shift();
+    const count = pending.shift() as number;
     mine.add(count);
     everyone.add(count);
   }
 }
 
-function countSince(times: readonly number[], from: number): number {
+function countSince(times: Fifo<number>, from: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((times[mid] as number) < from) lo = mid + 1;
+    if ((times.at(mid) as number) < from) lo = mid + 1;
     else hi = mid;
   }
   return times.length - lo;
@@ -151,13 +152,13 @@ export class RateTracker {
       principals: [...this.principals].map(([id, s]) => [
         id,
         {
-          recent: s.recent,
-          denied: s.denied,
-          deniedActions: s.deniedActions,
+          recent: s.recent.toArray(),
+          denied: s.denied.toArray(),
+          deniedActions: s.deniedActions.toArray(),
           calls: [...s.calls.bins],
           bursts: [...s.bursts.bins],
-          pendingCalls: s.pendingCalls,
-          pendingBursts: s.pendingBursts,
+          pendingCalls: s.pendingCalls.toArray(),
+          pendingBursts: s.pendingBursts.toArray(),
         },
       ]),
       globalCalls: [...this.globalCalls.bins],
@@ -169,13 +170,13 @@ export class RateTracker {
     const tracker = new RateTracker();
     for (const [id, s] of snapshot.principals) {
       tracker.principals.set(id, {
-        recent: s.recent,
-        denied: s.denied,
-        deniedActions: s.deniedActions,
+        recent: new Fifo(s.recent),
+        denied: new Fifo(s.denied),
+        deniedActions: new Fifo(s.deniedActions),
         calls: histogramOf(s.calls),
         bursts: histogramOf(s.bursts),
-        pendingCalls: s.pendingCalls,
-        pendingBursts: s.pendingBursts,
+        pendingCalls: new Fifo(s.pendingCalls),
+        pendingBursts: new Fifo(s.pendingBursts),
       });
     }
     const calls = histogramOf(snapshot.globalCalls);
@@ -191,13 +192,13 @@ export class RateTracker {
     let state = this.principals.get(id);
     if (!state) {
       state = {
-        recent: [],
-        denied: [],
-        deniedActions: [],
+        recent: new Fifo(),
+        denied: new Fifo(),
+        deniedActions: new Fifo(),
         calls: new CountHistogram(),
         bursts: new CountHistogram(),
-        pendingCalls: [],
-        pendingBursts: [],
+        pendingCalls: new Fifo(),
+        pendingBursts: new Fifo(),
       };
       this.principals.set(id, state);
     }
@@ -208,7 +209,7 @@ export class RateTracker {
     const windowCount = (state ? countSince(state.recent, time - RATE_WINDOW_MS) : 0) + 1;
     const inWindow = state ? countSince(state.denied, time - ERROR_WINDOW_MS) : 0;
     const deniedCount = inWindow + (denied ? 1 : 0);
-    const actions = new Set(state ? state.deniedActions.slice(state.deniedActions.length - inWindow) : []);
+    const actions = new Set(state ? state.deniedActions.tail(inWindow) : []);
     if (denied) actions.add(action);
     return { windowCount, deniedCount, deniedDistinctActions: actions.size };
   }
@@ -234,13 +235,17 @@ export class RateTracker {
 
   observe(id: number, time: number, denied: boolean, action: string): void {
     const state = this.stateOf(id);
-    if (state.recent.length > 0 && time < (state.recent.at(-1) as number)) return; // late: windows stay ordered
+    if (state.recent.length > 0 && time < (state.recent.last() as number)) return; // late: windows stay ordered
     const windowCount = countSince(state.recent, time - RATE_WINDOW_MS) + 1;
     const deniedCount = countSince(state.denied, time - ERROR_WINDOW_MS) + 1;
     settle(state.pendingCalls, time - RATE_WINDOW_MS, state.calls, this.globalCalls);
     settle(state.pendingBursts, time - ERROR_WINDOW_MS, state.bursts, this.globalBursts);
-    state.pendingCalls.push(time, windowCount);
-    if (denied) state.pendingBursts.push(time, deniedCount);
+    state.pendingCalls.push(time);
+    state.pendingCalls.push(windowCount);
+    if (denied) {
+      state.pendingBursts.push(time);
+      state.pendingBursts.push(deniedCount);
+    }
     prune(state.recent, time - RATE_WINDOW_MS);
     prune(state.denied, time - ERROR_WINDOW_MS, state.deniedActions);
     state.recent.push(time);
