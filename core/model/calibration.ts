@@ -10,6 +10,8 @@ const KEEP = 32;
  */
 export interface CalibrationRecord {
   top: Float64Array;
+  /** ln of each of `top` (-Infinity for 0): tempering is then an exp per term, not a power (~5× cheaper). */
+  logTop: Float64Array;
   restMass: number;
   restCount: number;
   unseenMass: number;
@@ -27,6 +29,7 @@ export function calibrationRecord(dist: ActionDistribution, trueId: number): Cal
   const known = trueId >= 0 && trueId < dist.probs.length;
   return {
     top,
+    logTop: top.map(Math.log),
     restMass,
     restCount: Math.max(0, sorted.length - KEEP),
     unseenMass: dist.unseenMass,
@@ -40,10 +43,7 @@ export function temperedLoss(records: readonly CalibrationRecord[], beta: number
   let loss = 0;
   for (const r of records) {
     let z = r.unseenMass > 0 ? r.unseenMass ** beta : 0;
-    for (let i = 0; i < r.top.length; i++) {
-      const p = r.top[i] as number;
-      if (p > 0) z += p ** beta;
-    }
+    for (let i = 0; i < r.logTop.length; i++) z += Math.exp(beta * (r.logTop[i] as number));
     if (r.restCount > 0 && r.restMass > 0) z += r.restCount * (r.restMass / r.restCount) ** beta;
     const mass = Math.max(r.trueMass, 1e-300);
     loss -= beta * Math.log(mass) - Math.log(z) - Math.log(r.trueShare);
