@@ -1,5 +1,3 @@
-import { Fifo } from "./fifo.ts";
-
 /**
  * Call-rate and error-rate baselines per principal, in the spirit of CloudTrail Insights: how many calls
  * (and how many AccessDenied) a principal makes in a short window, compared with what it usually does.
@@ -57,17 +55,17 @@ const geometric = (bin: number) => 2 ** -bin;
 
 interface PrincipalRates {
   /** Times of recent events and of recent AccessDenied events (oldest first, pruned as time passes). */
-  recent: Fifo<number>;
-  denied: Fifo<number>;
-  deniedActions: Fifo<string>;
+  recent: number[];
+  denied: number[];
+  deniedActions: string[];
   calls: CountHistogram;
   bursts: CountHistogram;
   /**
    * [time, count] pairs not yet in the histograms: a window's counts join the baseline only once the
    * window has passed, so an ongoing burst is judged against what came before it, not against itself.
    */
-  pendingCalls: Fifo<number>;
-  pendingBursts: Fifo<number>;
+  pendingCalls: number[];
+  pendingBursts: number[];
 }
 
 export interface RateView {
@@ -85,30 +83,31 @@ export interface RateView {
   typicalDenied: number;
 }
 
-/** Drops entries older than `from`. */
-function prune(times: Fifo<number>, from: number, parallel?: Fifo<string>): void {
-  while (times.length > 0 && (times.first() as number) < from) {
+/** Drops entries older than `from` (shift is O(1) in V8: it trims the backing store in place). */
+function prune(times: number[], from: number, parallel?: string[]): void {
+  while (times.length > 0 && (times[0] as number) < from) {
     times.shift();
     parallel?.shift();
   }
 }
 
 /** Moves pending [time, count] pairs older than `before` into the histograms. */
-function settle(pending: Fifo<number>, before: number, mine: CountHistogram, everyone: CountHistogram): void {
-  while (pending.length > 0 && (pending.first() as number) < before) {
+function settle(pending: number[], before: number, mine: CountHistogram, everyone: CountHistogram): void {
+  while (pending.length > 0 && (pending[0] as number) < before) {
+    const count = pending[1] as number;
     pending.shift();
-    const count = pending.shift() as number;
+    pending.shift();
     mine.add(count);
     everyone.add(count);
   }
 }
 
-function countSince(times: Fifo<number>, from: number): number {
+function countSince(times: readonly number[], from: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((times.at(mid) as number) < from) lo = mid + 1;
+    if ((times[mid] as number) < from) lo = mid + 1;
     else hi = mid;
   }
   return times.length - lo;
@@ -152,13 +151,13 @@ export class RateTracker {
       principals: [...this.principals].map(([id, s]) => [
         id,
         {
-          recent: s.recent.toArray(),
-          denied: s.denied.toArray(),
-          deniedActions: s.deniedActions.toArray(),
+          recent: s.recent,
+          denied: s.denied,
+          deniedActions: s.deniedActions,
           calls: [...s.calls.bins],
           bursts: [...s.bursts.bins],
-          pendingCalls: s.pendingCalls.toArray(),
-          pendingBursts: s.pendingBursts.toArray(),
+          pendingCalls: s.pendingCalls,
+          pendingBursts: s.pendingBursts,
         },
       ]),
       globalCalls: [...this.globalCalls.bins],
@@ -170,13 +169,13 @@ export class RateTracker {
     const tracker = new RateTracker();
     for (const [id, s] of snapshot.principals) {
       tracker.principals.set(id, {
-        recent: new Fifo(s.recent),
-        denied: new Fifo(s.denied),
-        deniedActions: new Fifo(s.deniedActions),
+        recent: s.recent,
+        denied: s.denied,
+        deniedActions: s.deniedActions,
         calls: histogramOf(s.calls),
         bursts: histogramOf(s.bursts),
-        pendingCalls: new Fifo(s.pendingCalls),
-        pendingBursts: new Fifo(s.pendingBursts),
+        pendingCalls: s.pendingCalls,
+        pendingBursts: s.pendingBursts,
       });
     }
     const calls = histogramOf(snapshot.globalCalls);
@@ -192,13 +191,13 @@ export class RateTracker {
     let state = this.principals.get(id);
     if (!state) {
       state = {
-        recent: new Fifo(),
-        denied: new Fifo(),
-        deniedActions: new Fifo(),
+        recent: [],
+        denied: [],
+        deniedActions: [],
         calls: new CountHistogram(),
         bursts: new CountHistogram(),
-        pendingCalls: new Fifo(),
-        pendingBursts: new Fifo(),
+        pendingCalls: [],
+        pendingBursts: [],
       };
       this.principals.set(id, state);
     }
@@ -209,7 +208,7 @@ export class RateTracker {
     const windowCount = (state ? countSince(state.recent, time - RATE_WINDOW_MS) : 0) + 1;
     const inWindow = state ? countSince(state.denied, time - ERROR_WINDOW_MS) : 0;
     const deniedCount = inWindow + (denied ? 1 : 0);
-    const actions = new Set(state ? state.deniedActions.tail(inWindow) : []);
+    const actions = new Set(state ? state.deniedActions.slice(state.deniedActions.length - inWindow) : []);
     if (denied) actions.add(action);
     return { windowCount, deniedCount, deniedDistinctActions: actions.size };
   }
@@ -235,17 +234,13 @@ export class RateTracker {
 
   observe(id: number, time: number, denied: boolean, action: string): void {
     const state = this.stateOf(id);
-    if (state.recent.length > 0 && time < (state.recent.last() as number)) return; // late: windows stay ordered
+    if (state.recent.length > 0 && time < (state.recent.at(-1) as number)) return; // late: windows stay ordered
     const windowCount = countSince(state.recent, time - RATE_WINDOW_MS) + 1;
     const deniedCount = countSince(state.denied, time - ERROR_WINDOW_MS) + 1;
     settle(state.pendingCalls, time - RATE_WINDOW_MS, state.calls, this.globalCalls);
     settle(state.pendingBursts, time - ERROR_WINDOW_MS, state.bursts, this.globalBursts);
-    state.pendingCalls.push(time);
-    state.pendingCalls.push(windowCount);
-    if (denied) {
-      state.pendingBursts.push(time);
-      state.pendingBursts.push(deniedCount);
-    }
+    state.pendingCalls.push(time, windowCount);
+    if (denied) state.pendingBursts.push(time, deniedCount);
     prune(state.recent, time - RATE_WINDOW_MS);
     prune(state.denied, time - ERROR_WINDOW_MS, state.deniedActions);
     state.recent.push(time);
