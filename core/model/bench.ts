@@ -30,9 +30,10 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 /**
- * Fit speed and prediction latency, as a JSON-able object for `npm run bench`. Fits on `events` (default:
- * 1,000,000 seeded synthetic events; pass generated-sample events for realistic vocabulary), then times
- * `samples` predictions and scores of events the model has not seen.
+ * Fit speed and prediction latency, as a JSON-able object for `npm run bench`. Fits `fits` times on
+ * `events` (default: 1,000,000 seeded synthetic events; pass generated-sample events for realistic
+ * vocabulary), releases them (`options.events` is cleared), then times `samples` predictions and scores of
+ * events the model has not seen.
  */
 export function benchModel(
   options: { events?: TrailEvent[]; count?: number; seed?: number; samples?: number; fits?: number } = {},

@@ -10,7 +10,7 @@ const KEEP = 32;
  */
 export interface CalibrationRecord {
   top: Float64Array;
-  /** ln of each of `top` (-Infinity for 0): tempering is then an exp per term, not a power (~5× cheaper). */
+  /** ln of each of `top` (-Infinity for 0): tempering is then an exp per term instead of a power. */
   logTop: Float64Array;
   restMass: number;
   restCount: number;
