@@ -81,15 +81,3 @@ export function fitTemperature(records: readonly CalibrationRecord[]): number {
   // Keep T = 1 unless tempering clearly helps on the held-out records.
   return loss(Math.log(best)) < loss(0) - 1e-6 ? best : 1;
 }
-
-/** The true action's probability after tempering, from a record (what the calibrated model would say). */
-export function temperedTrueProbability(r: CalibrationRecord, temperature: number): number {
-  const beta = 1 / temperature;
-  let z = r.unseenMass > 0 ? r.unseenMass ** beta : 0;
-  for (let i = 0; i < r.top.length; i++) {
-    const p = r.top[i] as number;
-    if (p > 0) z += p ** beta;
-  }
-  if (r.restCount > 0 && r.restMass > 0) z += r.restCount * (r.restMass / r.restCount) ** beta;
-  return Math.max(r.trueMass, 1e-300) ** beta / z / r.trueShare;
-}
