@@ -11,6 +11,7 @@ import { KINDS, ROW, scalarProbability } from "./smoothing.ts";
 import { SurpriseTracker } from "./surprise.ts";
 import { ActivityProfiles } from "./timing.ts";
 import { isAccessDenied, networksOf, serviceOfAction, uaFamily } from "./tokens.ts";
+import type { Trackers } from "./trackers.ts";
 
 export interface Prediction {
   action: string;
@@ -36,6 +37,19 @@ export interface FitInfo {
   temperature: number;
   anomalyScaleBits: number;
   fitSeconds: number;
+  /** Whether the trackers learned on a worker thread (see tracker-thread.ts); the model is the same. */
+  trackerThread?: boolean;
+}
+
+/** An event's address, region and client strings with their novelty token ids. */
+interface Origin {
+  sourceIp: string;
+  region: string;
+  userAgent: string;
+  narrow: number;
+  wide: number;
+  regionId: number;
+  client: number;
 }
 
 /** The novelty tokens of an event, in NOVELTY_KINDS order. */
@@ -61,9 +75,10 @@ export function accountOf(event: TrailEvent): string {
  */
 export class BehaviourModel {
   readonly sequence: SequenceModel;
-  readonly timing: ActivityProfiles;
-  readonly novelty: NoveltyTracker;
-  readonly rates: RateTracker;
+  /** Not readonly only so a fit can install trackers fed on another thread (installTrackers). */
+  timing: ActivityProfiles;
+  novelty: NoveltyTracker;
+  rates: RateTracker;
   readonly accounts: Interner;
   readonly surprise: SurpriseTracker;
   /** Evidence (bits) that maps to anomaly score 0.5: the 99th percentile of held-out training evidence. */
@@ -72,12 +87,18 @@ export class BehaviourModel {
   /** Keeps smoothing fitted on the stream's own recent predictions; set by fitModel once fitting is done. */
   tuner: OnlineTuner | null = null;
   private readonly tokenScratch = new Int32Array(6);
+  private readonly inputScratch: { account: number; tokens: Int32Array } = {
+    account: 0,
+    tokens: this.tokenScratch,
+  };
   private readonly statsScratch = new Float64Array(ROW);
   private readonly kindScratch = new Float64Array(KINDS);
   private readonly ownerScratch: [number, number, number] = [0, 0, 0];
   private readonly serviceTokens: number[] = [];
   private readonly accountByPrincipal: number[] = [];
   private readonly networkTokens = new Map<string, [number, number]>();
+  /** Per principal id: where its last event came from, with the token ids (see tokenIds). */
+  private readonly lastOrigin: Origin[] = [];
   /** Per principal id: the strongest scored evidence of its current session. */
   readonly peaks = new Map<number, SessionPeak>();
   eventsSeen = 0;
@@ -121,7 +142,7 @@ export class BehaviourModel {
   }
 
   /** Interned novelty tokens of an event; action ids are the sequence model's, the rest are cached. */
-  private tokenIds(event: TrailEvent, action: number): Int32Array {
+  private tokenIds(event: TrailEvent, action: number, principalId: number): Int32Array {
     const ids = this.tokenScratch;
     const tokens = this.novelty.tokens;
     // tokens[0] is the sequence model's action interner (shared), so its id is the novelty token.
@@ -132,6 +153,27 @@ export class BehaviourModel {
       this.serviceTokens[action] = service;
     }
     ids[1] = service;
+    // A principal mostly calls from where it called last: same address, region and client strings (the
+    // parser shares their instances, so comparing is cheap), so their ids are remembered per principal.
+    let origin = this.lastOrigin[principalId];
+    if (
+      origin === undefined ||
+      origin.sourceIp !== event.sourceIp ||
+      origin.region !== event.region ||
+      origin.userAgent !== event.userAgent
+    ) {
+      origin = this.originIds(event);
+      this.lastOrigin[principalId] = origin;
+    }
+    ids[2] = origin.narrow;
+    ids[3] = origin.wide;
+    ids[4] = origin.regionId;
+    ids[5] = origin.client;
+    return ids;
+  }
+
+  private originIds(event: TrailEvent): Origin {
+    const tokens = this.novelty.tokens;
     let networks = this.networkTokens.get(event.sourceIp);
     if (!networks) {
       const { narrow, wide } = networksOf(event.sourceIp);
@@ -139,11 +181,15 @@ export class BehaviourModel {
       if (this.networkTokens.size > 100_000) this.networkTokens.clear();
       this.networkTokens.set(event.sourceIp, networks);
     }
-    ids[2] = networks[0];
-    ids[3] = networks[1];
-    ids[4] = (tokens[4] as Interner).intern(event.region || "(no region)");
-    ids[5] = (tokens[5] as Interner).intern(uaFamily(event.userAgent));
-    return ids;
+    return {
+      sourceIp: event.sourceIp,
+      region: event.region,
+      userAgent: event.userAgent,
+      narrow: networks[0],
+      wide: networks[1],
+      regionId: (tokens[4] as Interner).intern(event.region || "(no region)"),
+      client: (tokens[5] as Interner).intern(uaFamily(event.userAgent)),
+    };
   }
 
   /**
@@ -184,7 +230,6 @@ export class BehaviourModel {
       knownPrincipal >= 0
         ? sequence.ensurePeer(knownPrincipal, event.principal)
         : sequence.principalId(event.principal);
-    const peerId = sequence.peerOf[principalId] as number;
     const action = knownAction >= 0 ? knownAction : sequence.actionIdOf(event);
     const { tuner } = this;
     if (tuner?.takeSample()) {
@@ -193,15 +238,22 @@ export class BehaviourModel {
       tuner.record();
       sequence.params = tuner.maybeRefit(sequence.params);
     }
-    const p = sequence.observe(event, principalId, action);
+    this.learnSequence(event, principalId, action, scored);
+    this.learnTrackers(event, principalId, action);
+  }
+
+  /**
+   * The part of observe() that depends on the order of actions: next-action statistics, the surprise
+   * they give, session peaks. `principalId` must have its peer group (ensurePeer).
+   */
+  learnSequence(
+    event: TrailEvent,
+    principalId: number,
+    action: number,
+    scored?: { bits: number; reason: string },
+  ): void {
+    const p = this.sequence.observe(event, principalId, action);
     this.surprise.observe(principalId, -Math.log2(p));
-    this.timing.observe(principalId, peerId, event.time);
-    const owners = this.ownerScratch;
-    owners[0] = principalId;
-    owners[1] = peerId;
-    owners[2] = this.accountIdOf(event, principalId);
-    this.novelty.observeIds(owners, this.tokenIds(event, action));
-    this.rates.observe(principalId, event.time, isAccessDenied(event.errorCode), event.action);
     this.eventsSeen += 1;
     const peak = this.sessionPeak(event, principalId);
     const keep = peak && (!scored || peak.bits >= scored.bits);
@@ -220,6 +272,44 @@ export class BehaviourModel {
     next.time = event.time;
     next.sessionKey = event.sessionKey;
     this.peaks.set(principalId, next);
+  }
+
+  /**
+   * The rest of observe(): activity rhythm, first-seen sets, call and error rates. None of it reads the
+   * sequence statistics, so a fit may feed these trackers in a pass of their own (see tracker-thread.ts).
+   */
+  learnTrackers(event: TrailEvent, principalId: number, action: number): void {
+    const inputs = this.trackerInputs(event, principalId, action);
+    const peerId = this.sequence.peerOf[principalId] as number;
+    this.timing.observe(principalId, peerId, event.time);
+    const owners = this.ownerScratch;
+    owners[0] = principalId;
+    owners[1] = peerId;
+    owners[2] = inputs.account;
+    this.novelty.observeIds(owners, inputs.tokens);
+    this.rates.observe(principalId, event.time, isAccessDenied(event.errorCode), event.action);
+  }
+
+  /**
+   * The interned ids the trackers need from an event: its account and its novelty tokens (NOVELTY_KINDS
+   * order). Interning in event order gives the ids learnTrackers would; the result is reused scratch.
+   */
+  trackerInputs(
+    event: TrailEvent,
+    principalId: number,
+    action: number,
+  ): { account: number; tokens: Int32Array } {
+    const inputs = this.inputScratch;
+    inputs.account = this.accountIdOf(event, principalId);
+    inputs.tokens = this.tokenIds(event, action, principalId);
+    return inputs;
+  }
+
+  /** Replaces the trackers with ones fed elsewhere (a fit's worker thread) over this model's ids. */
+  installTrackers(trackers: Trackers): void {
+    this.timing = trackers.timing;
+    this.novelty = trackers.novelty;
+    this.rates = trackers.rates;
   }
 
   /** Calibrated distribution of the principal's next action at `time` (its own session state by default). */

@@ -8,6 +8,7 @@ import { type ActionProfile, clusterPeers } from "./peer-groups.ts";
 import { SequenceModel } from "./sequence-model.ts";
 import { chronological } from "./sessions.ts";
 import { DEFAULT_UNIVERSE, defaultParams, KINDS, ROW } from "./smoothing.ts";
+import { TrackerThread } from "./tracker-thread.ts";
 
 export interface FitOptions {
   /** Share of the earliest events only learned from (the model knows too little to judge them). */
@@ -16,7 +17,15 @@ export interface FitOptions {
   calibrationFraction?: number;
   maxSmoothingSamples?: number;
   maxCalibrationSamples?: number;
+  /**
+   * Learn the trackers (timing, first-seen sets, rates) on a worker thread while this thread learns the
+   * sequence statistics; same model either way. Default: for TRACKER_THREAD_MIN_EVENTS events or more.
+   */
+  trackerThread?: boolean;
 }
+
+/** Below this many events a worker's start-up (~0.3 s) costs more than it saves. */
+export const TRACKER_THREAD_MIN_EVENTS = 200_000;
 
 /** Anomaly scale used when too few held-out events exist to take a 99th percentile. */
 const DEFAULT_SCALE_BITS = 16;
@@ -31,10 +40,15 @@ const MIN_SCALE_SAMPLES = 100;
  * 2. the last 10%: predicted with the fitted smoothing to fit a temperature (calibration) and the anomaly
  *    scale (99th percentile of evidence).
  * Every event is learned from by the end. Too little held-out data keeps the principled defaults
- * (Kneser-Ney discounts from counts-of-counts, no temperature).
+ * (Kneser-Ney discounts from counts-of-counts, no temperature). In step 1 the trackers (rhythm, first-seen
+ * sets, rates), which nothing reads until step 2, learn apart from the sequence statistics: on a worker
+ * thread, or in a pass of their own (tracker-thread.ts); the model is the same as interleaved learning's.
  */
 export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}): BehaviourModel {
   const started = performance.now();
+  // Started first, so it boots while the events are ordered.
+  const thread =
+    (options.trackerThread ?? events.length >= TRACKER_THREAD_MIN_EVENTS) ? TrackerThread.start() : null;
   const model = new BehaviourModel({ sequence: new SequenceModel({ expectedEvents: events.length }) });
   const { sequence } = model;
   const profiler = new PeerProfiler(sequence, events.length);
@@ -56,13 +70,23 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
       sequence.nodeStats(query, sequence.actions.idOf(event.action), stats, recorded * ROW);
       recorded += 1;
     }
-    model.observe(event, undefined, principalIds[i], actionIds[i]);
+    const principalId = sequence.ensurePeer(principalIds[i] as number, event.principal);
+    model.learnSequence(event, principalId, actionIds[i] as number);
+    thread?.add(model, event, principalId, actionIds[i] as number);
   }
   // The floor spreads over a universe comfortably larger than the vocabulary seen.
   const universe = Math.max(DEFAULT_UNIVERSE, 4 * sequence.actions.size);
   const initial = { ...defaultParams(sequence.trie.discountEstimates(KINDS)), universe };
   const smoothing = fitSmoothing(initial, stats, recorded);
   sequence.params = smoothing.params;
+  // The trackers learn the same events in a pass of their own: on the worker, or here (see tracker-thread.ts).
+  const trackers = thread?.finish(model);
+  if (trackers) model.installTrackers(trackers);
+  else {
+    for (let i = 0; i < calibrationStart; i++) {
+      model.learnTrackers(ordered[i] as TrailEvent, principalIds[i] as number, actionIds[i] as number);
+    }
+  }
 
   const strideB = Math.max(1, Math.ceil((n - calibrationStart) / (options.maxCalibrationSamples ?? 1000)));
   const records: CalibrationRecord[] = [];
@@ -99,6 +123,7 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
     temperature: sequence.temperature,
     anomalyScaleBits: model.anomalyScaleBits,
     fitSeconds: (performance.now() - started) / 1000,
+    trackerThread: trackers != null,
   };
   return model;
 }

@@ -37,6 +37,14 @@ export interface NoveltyObservation {
   newProbability: number;
 }
 
+/** A tracker's counts: (slot, token) → entry pairs, counts per entry, totals and distinct tokens per slot. */
+export interface NoveltyCounters {
+  seen: Int32Array;
+  counts: Int32Array;
+  scopeTotal: Int32Array;
+  scopeDistinct: Int32Array;
+}
+
 /**
  * First-seen bookkeeping for anomaly reasons: which actions, services, networks, regions and clients
  * each principal, peer group and account has used, and how often new ones turn up. Scope slots are
@@ -151,32 +159,40 @@ export class NoveltyTracker {
   }
 
   snapshot(): Record<string, unknown> {
+    return { tokens: this.tokens.map((t) => t.toJSON()), ...this.counters() };
+  }
+
+  /** The counts without the token names (what a tracker fed ids elsewhere, e.g. on a worker, hands back). */
+  counters(): NoveltyCounters {
     return {
-      tokens: this.tokens.map((t) => t.toJSON()),
       seen: this.seen.entries(),
       counts: this.counts.slice(0, this.seen.size),
-      scopeTotal: this.scopeTotal,
-      scopeDistinct: this.scopeDistinct,
+      scopeTotal: this.scopeTotal.slice(),
+      scopeDistinct: this.scopeDistinct.slice(),
     };
   }
 
-  static restore(s: {
-    /** The sequence model's action interner, shared as tokens[0] (its names are s.tokens[0]). */
-    shareActions?: Interner;
-    tokens: string[][];
-    seen: Int32Array;
-    counts: Int32Array;
-    scopeTotal: Int32Array;
-    scopeDistinct: Int32Array;
-  }): NoveltyTracker {
+  /** A tracker over `tokens` (the interners its ids came from) with `counters()` of another. */
+  static fromCounters(tokens: Interner[], c: NoveltyCounters): NoveltyTracker {
     return new NoveltyTracker({
-      tokens: s.tokens.map((names, kind) =>
-        kind === 0 && s.shareActions ? s.shareActions : new Interner(names),
-      ),
-      seen: PairTable.fromEntries(s.seen),
-      counts: ensureLength(s.counts, 16),
-      scopeTotal: ensureLength(s.scopeTotal, 16),
-      scopeDistinct: ensureLength(s.scopeDistinct, 16),
+      tokens,
+      seen: PairTable.fromEntries(c.seen),
+      counts: ensureLength(c.counts, 16),
+      scopeTotal: ensureLength(c.scopeTotal, 16),
+      scopeDistinct: ensureLength(c.scopeDistinct, 16),
     });
+  }
+
+  static restore(
+    s: NoveltyCounters & {
+      /** The sequence model's action interner, shared as tokens[0] (its names are s.tokens[0]). */
+      shareActions?: Interner;
+      tokens: string[][];
+    },
+  ): NoveltyTracker {
+    const tokens = s.tokens.map((names, kind) =>
+      kind === 0 && s.shareActions ? s.shareActions : new Interner(names),
+    );
+    return NoveltyTracker.fromCounters(tokens, s);
   }
 }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { TrailEvent } from "../event/types.ts";
+import { scoreEvent } from "./anomaly.ts";
+import { type BehaviourModel, noveltyTokens } from "./behaviour-model.ts";
+import { fitModel } from "./fit.ts";
+import { NOVELTY_KINDS, type NoveltyKind } from "./novelty.ts";
+import { serializeModel } from "./persist.ts";
+import { syntheticEvents } from "./synthetic.ts";
+
+/** Synthetic events where principals also call from other addresses, regions and clients now and then. */
+function wanderingEvents(count: number): TrailEvent[] {
+  return syntheticEvents({ events: count, seed: 5, principals: 40 }).map((event, i) => ({
+    ...event,
+    sourceIp: i % 7 === 0 ? `192.0.${i % 3}.${i % 5}` : event.sourceIp,
+    region: i % 11 === 0 ? "eu-west-1" : event.region,
+    userAgent: i % 13 === 0 ? "Mozilla/5.0 (Windows NT 10.0; Win64; x64)" : event.userAgent,
+  }));
+}
+
+function withoutFitInfo(model: BehaviourModel): Record<string, unknown> {
+  const { fitInfo: _, ...rest } = serializeModel(model);
+  return rest;
+}
+
+describe("fitModel's tracker thread", () => {
+  const events = wanderingEvents(26_000);
+  const train = events.slice(0, 24_000);
+
+  it("learns the same model on a worker thread as in-thread, and it goes on learning the same way", () => {
+    const threaded = fitModel(train, { trackerThread: true });
+    const inThread = fitModel(train, { trackerThread: false });
+    expect(threaded.fitInfo?.trackerThread).toBe(true);
+    expect(inThread.fitInfo?.trackerThread).toBe(false);
+    expect(withoutFitInfo(threaded)).toEqual(withoutFitInfo(inThread));
+    for (const event of events.slice(24_000)) {
+      expect(scoreEvent(event, { model: threaded })).toEqual(scoreEvent(event, { model: inThread }));
+      threaded.observe(event);
+      inThread.observe(event);
+    }
+    expect(withoutFitInfo(threaded)).toEqual(withoutFitInfo(inThread));
+  });
+
+  it("counts every network, region and client each principal used (the per-principal origin cache)", () => {
+    const model = fitModel(train, { trackerThread: false });
+    const kinds = [2, 3, 4, 5] as const;
+    const expected = new Map<string, number>();
+    for (const e of train) {
+      const tokens = noveltyTokens(e);
+      for (const kind of kinds) {
+        const key = JSON.stringify([e.principal.key, kind, tokens[kind]]);
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+    }
+    for (const [key, count] of expected) {
+      const [principalKey, kind, token] = JSON.parse(key) as [string, number, string];
+      const id = model.sequence.principals.idOf(principalKey);
+      const found = model.novelty.lookup("principal", id, NOVELTY_KINDS[kind] as NoveltyKind, token);
+      expect(found.count, key).toBe(count);
+    }
+    // Each of the 40 principals used several of each.
+    expect(expected.size).toBeGreaterThan(40 * 4 * 2);
+  });
+});

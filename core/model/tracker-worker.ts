@@ -1,0 +1,47 @@
+import { type MessagePort, workerData } from "node:worker_threads";
+import { LISTENING, REPLIED, type TrackerReply, type TrackerRequest } from "./tracker-protocol.ts";
+import { applyTrackerBatch, idOnlyTrackers, type TrackerBatch, trackersSnapshot } from "./trackers.ts";
+
+/**
+ * Worker thread entry for a fit (tracker-thread.ts starts it): feeds the batches it is sent to fresh trackers
+ * and, when told the events are over, replies with their snapshot. The reply is posted before the state
+ * flips to REPLIED, so the fit, blocked in Atomics.wait, finds it queued on its port.
+ */
+const { port, state } = workerData as { port: MessagePort; state: Int32Array };
+const trackers = idOnlyTrackers();
+const actionNames: string[] = [];
+let failure: string | null = null;
+
+function reply(message: TrackerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+  Atomics.store(state, 0, REPLIED);
+  Atomics.notify(state, 0);
+  port.close();
+}
+
+port.on("message", (request: TrackerRequest) => {
+  if (request.type === "batch") {
+    if (failure) return;
+    try {
+      applyTrackerBatch(trackers, request.batch as TrackerBatch, actionNames);
+    } catch (error) {
+      failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    }
+    return;
+  }
+  if (failure) return reply({ type: "failed", error: failure });
+  try {
+    const snapshot = trackersSnapshot(trackers);
+    const { seen, counts, scopeTotal, scopeDistinct } = snapshot.novelty;
+    reply({ type: "done", snapshot }, [
+      seen.buffer,
+      counts.buffer,
+      scopeTotal.buffer,
+      scopeDistinct.buffer,
+    ] as ArrayBuffer[]);
+  } catch (error) {
+    reply({ type: "failed", error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
+Atomics.store(state, 0, LISTENING);
+Atomics.notify(state, 0);
