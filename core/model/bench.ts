@@ -19,6 +19,8 @@ export interface ModelBench {
   actions: number;
   principals: number;
   trieNodes: number;
+  /** Whether the first fit's trackers learned on a worker thread (ADR 050). */
+  trackerThread: boolean;
 }
 
 const WARM_UP = 200;
@@ -98,5 +100,6 @@ export function benchModel(
     actions: model.sequence.actions.size,
     principals: model.sequence.principals.size,
     trieNodes: model.sequence.trie.nodeCount,
+    trackerThread: model.fitInfo?.trackerThread ?? false,
   };
 }

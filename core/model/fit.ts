@@ -46,14 +46,15 @@ const MIN_SCALE_SAMPLES = 100;
  */
 export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}): BehaviourModel {
   const started = performance.now();
-  // Started first, so it boots while the events are ordered.
-  const thread =
-    (options.trackerThread ?? events.length >= TRACKER_THREAD_MIN_EVENTS) ? TrackerThread.start() : null;
   const model = new BehaviourModel({ sequence: new SequenceModel({ expectedEvents: events.length }) });
   const { sequence } = model;
   const profiler = new PeerProfiler(sequence, events.length);
   const ordered = chronological(events, (event, i) => profiler.add(event, i));
   const n = ordered.length;
+  // Started after the ordering: a garbage collection's concurrent marking, often started by the ordering's
+  // allocations, needs the other core, and the worker's start-up (~0.3 s) would take it (then the marking
+  // was finished in one pause on this thread, ~0.5 s). The worker catches up on queued batches.
+  const thread = (options.trackerThread ?? n >= TRACKER_THREAD_MIN_EVENTS) ? TrackerThread.start() : null;
   const { principalIds, actionIds } = profiler;
   sequence.assignedPeers = clusterPeers(profiler.profiles);
   sequence.params = defaultParams();
