@@ -1,8 +1,10 @@
 import { ensureLength, PairTable } from "./pair-table.ts";
 
 /**
- * Ints per node: count, total, types, first action child + 1, next sibling + 1, kind, and the node's first
- * child inline (its symbol, its id + 1). 32 bytes, so a node never straddles a cache line.
+ * Ints per node: count, total, types, first action child + 1, next sibling + 1, the symbol the node was
+ * reached by, and the node's first child inline (its symbol, its id + 1). 32 bytes, so a node never
+ * straddles a cache line; a walk over a node's children (every prediction's) reads each child's symbol and
+ * count from one line. Node kinds, read only when estimating discounts, live in a byte array beside.
  */
 const NODE = 8;
 /** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
@@ -22,15 +24,15 @@ export class ContextTrie {
   private readonly edges: PairTable;
   nodes: Int32Array;
   nodeCount: number;
-  /** The symbol each node was reached by. */
-  private symbols: Int32Array = new Int32Array(4096);
+  /** Each node's kind (lattice position, or LEAF_KIND). */
+  private kinds: Uint8Array;
 
   constructor(parts: { edges?: PairTable; nodes?: Int32Array; capacity?: number } = {}) {
     this.edges = parts.edges ?? new PairTable(4096);
     this.nodeCount = parts.nodes ? parts.nodes.length / NODE : 1; // node 0: the root owners hang from
     const capacity = Math.max(parts.capacity ?? 4096, this.nodeCount + 1);
     this.nodes = ensureLength(parts.nodes ?? new Int32Array(capacity * NODE), capacity * NODE);
-    this.symbols = new Int32Array(capacity);
+    this.kinds = new Uint8Array(capacity);
   }
 
   /** How often the node's symbol followed its parent context. */
@@ -49,7 +51,7 @@ export class ContextTrie {
   }
 
   kind(node: number): number {
-    return this.nodes[node * NODE + 5] as number;
+    return this.kinds[node] as number;
   }
 
   /** First action child, or -1; then nextSibling until -1. */
@@ -63,7 +65,7 @@ export class ContextTrie {
 
   /** The symbol (action id) a child node was reached by. */
   symbolOf(node: number): number {
-    return this.symbols[node] as number;
+    return this.nodes[node * NODE + 5] as number;
   }
 
   /** The child node, or -1 when it does not exist (lookups never grow the trie). */
@@ -85,15 +87,14 @@ export class ContextTrie {
       // Growing by half, not doubling: the arrays are the largest a fit allocates (see SequenceModel).
       if (this.nodeCount * NODE > this.nodes.length)
         this.nodes = ensureLength(this.nodes, this.nodeCount * NODE, 1.5);
-      if (this.nodeCount > this.symbols.length)
-        this.symbols = ensureLength(this.symbols, this.nodeCount, 1.5);
+      if (this.nodeCount > this.kinds.length) this.kinds = ensureLength(this.kinds, this.nodeCount, 1.5);
       const { nodes } = this;
       if (inline === 0) {
         nodes[at + 6] = symbol;
         nodes[at + 7] = id + 1;
       }
-      nodes[id * NODE + 5] = kind;
-      this.symbols[id] = symbol;
+      nodes[id * NODE + 5] = symbol;
+      this.kinds[id] = kind;
     }
     return id;
   }
@@ -150,17 +151,17 @@ export class ContextTrie {
     return out;
   }
 
-  snapshot(): { edges: Int32Array; nodes: Int32Array; symbols: Int32Array } {
+  snapshot(): { edges: Int32Array; nodes: Int32Array; kinds: Uint8Array } {
     return {
       edges: this.edges.entries(),
       nodes: this.nodes.slice(0, this.nodeCount * NODE),
-      symbols: this.symbols.slice(0, this.nodeCount),
+      kinds: this.kinds.slice(0, this.nodeCount),
     };
   }
 
-  static restore(parts: { edges: Int32Array; nodes: Int32Array; symbols: Int32Array }): ContextTrie {
+  static restore(parts: { edges: Int32Array; nodes: Int32Array; kinds: Uint8Array }): ContextTrie {
     const trie = new ContextTrie({ edges: PairTable.fromEntries(parts.edges), nodes: parts.nodes });
-    trie.symbols = ensureLength(parts.symbols, trie.nodeCount + 1);
+    trie.kinds = ensureLength(parts.kinds, trie.nodeCount + 1);
     return trie;
   }
 }

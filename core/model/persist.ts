@@ -16,11 +16,12 @@ import { ActivityProfiles } from "./timing.ts";
 /** Default location, next to the default store (.trailcast/trailcast.duckdb). */
 export const DEFAULT_MODEL_PATH = ".trailcast/model.json.gz";
 const FORMAT = "trailcast-model";
-const VERSION = 4;
+// 5: trie nodes hold their symbol; kinds are a byte array (ADR 047's layout, stop 14).
+const VERSION = 5;
 
 export class ModelFileError extends Error {}
 
-type Typed = Int32Array | Float64Array;
+type Typed = Int32Array | Float64Array | Uint8Array;
 const encode = (array: Typed) =>
   Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString("base64");
 function decodeInt32(text: string): Int32Array {
@@ -76,7 +77,7 @@ export function serializeModel(model: BehaviourModel): Record<string, unknown> {
       peers: sequence.peers.toJSON(),
       peerOf: Array.from(sequence.peerOf, (p) => p ?? -1),
       assignedPeers: [...sequence.assignedPeers],
-      trie: { edges: encode(trie.edges), nodes: encode(trie.nodes), symbols: encode(trie.symbols) },
+      trie: { edges: encode(trie.edges), nodes: encode(trie.nodes), kinds: encode(trie.kinds) },
       params: {
         discount: [...sequence.params.discount],
         strength: [...sequence.params.strength],
@@ -143,7 +144,7 @@ export function deserializeModel(data: unknown, source = "model"): BehaviourMode
     trie: ContextTrie.restore({
       edges: decodeInt32(s.trie.edges),
       nodes: decodeInt32(s.trie.nodes),
-      symbols: decodeInt32(s.trie.symbols),
+      kinds: new Uint8Array(Buffer.from(s.trie.kinds, "base64")),
     }),
     params: {
       discount: Float64Array.from(s.params.discount),
