@@ -39,6 +39,12 @@ export interface FitInfo {
   fitSeconds: number;
   /** Whether the trackers learned on a worker thread (see tracker-thread.ts); the model is the same. */
   trackerThread?: boolean;
+  /**
+   * Seconds per phase: ordering (sort, duplicates, interning, peer profiles), the sequence pass, the
+   * smoothing search, the trackers (the wait for the worker, or their in-thread pass), the calibration
+   * pass (scored events, temperature and anomaly scale fitted after it).
+   */
+  phaseSeconds?: Record<string, number>;
 }
 
 /** An event's address, region and client strings with their novelty token ids. */

@@ -21,6 +21,8 @@ export interface ModelBench {
   trieNodes: number;
   /** Whether the first fit's trackers learned on a worker thread (ADR 050). */
   trackerThread: boolean;
+  /** Each fit's seconds per phase (FitInfo.phaseSeconds), in order. */
+  fitPhases: Array<Record<string, number>>;
 }
 
 const WARM_UP = 200;
@@ -51,10 +53,12 @@ export function benchModel(
   // The machine's speed swings by tens of percent within minutes: one fit is an anecdote, the median of a
   // few is a measurement. Latencies are taken with the first model.
   const fitRuns: number[] = [];
+  const fitPhases: Array<Record<string, number>> = [];
   const fitOnce = () => {
     const started = performance.now();
     const fitted = fitModel(train);
     fitRuns.push((performance.now() - started) / 1000);
+    fitPhases.push(fitted.fitInfo?.phaseSeconds ?? {});
     return fitted;
   };
   const model = fitOnce();
@@ -101,5 +105,6 @@ export function benchModel(
     principals: model.sequence.principals.size,
     trieNodes: model.sequence.trie.nodeCount,
     trackerThread: model.fitInfo?.trackerThread ?? false,
+    fitPhases,
   };
 }

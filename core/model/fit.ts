@@ -51,6 +51,8 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
   const profiler = new PeerProfiler(sequence, events.length);
   const ordered = chronological(events, (event, i) => profiler.add(event, i));
   const n = ordered.length;
+  const clock = new PhaseClock(started);
+  clock.lap("order");
   // Started after the ordering: a garbage collection's concurrent marking, often started by the ordering's
   // allocations, needs the other core, and the worker's start-up (~0.3 s) would take it (then the marking
   // was finished in one pause on this thread, ~0.5 s). The worker catches up on queued batches.
@@ -78,7 +80,9 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
   // The floor spreads over a universe comfortably larger than the vocabulary seen.
   const universe = Math.max(DEFAULT_UNIVERSE, 4 * sequence.actions.size);
   const initial = { ...defaultParams(sequence.trie.discountEstimates(KINDS)), universe };
+  clock.lap("sequence");
   const smoothing = fitSmoothing(initial, stats, recorded);
+  clock.lap("smoothing");
   sequence.params = smoothing.params;
   // The trackers learn the same events in a pass of their own: on the worker, or here (see tracker-thread.ts).
   const trackers = thread?.finish(model);
@@ -88,6 +92,7 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
       model.learnTrackers(ordered[i] as TrailEvent, principalIds[i] as number, actionIds[i] as number);
     }
   }
+  clock.lap("trackers");
 
   const strideB = Math.max(1, Math.ceil((n - calibrationStart) / (options.maxCalibrationSamples ?? 1000)));
   const records: CalibrationRecord[] = [];
@@ -110,6 +115,7 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
     }
     model.observe(event, undefined, principalIds[i], actionIds[i]);
   }
+  clock.lap("calibration");
   sequence.temperature = fitTemperature(records);
   model.anomalyScaleBits = anomalyScale(evidence);
   // From here on, every event the model learns keeps its smoothing fitted (see online-tuning.ts).
@@ -125,6 +131,7 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
     anomalyScaleBits: model.anomalyScaleBits,
     fitSeconds: (performance.now() - started) / 1000,
     trackerThread: trackers != null,
+    phaseSeconds: clock.laps,
   };
   return model;
 }
@@ -159,6 +166,18 @@ class PeerProfiler {
     this.actionIds[index] = action;
     profile.counts.set(action, (profile.counts.get(action) ?? 0) + 1);
     profile.total += 1;
+  }
+}
+
+/** Seconds per phase of a fit, for fitInfo (the machine's speed varies: a breakdown tells what moved). */
+class PhaseClock {
+  readonly laps: Record<string, number> = {};
+  constructor(private last: number) {}
+
+  lap(phase: string): void {
+    const now = performance.now();
+    this.laps[phase] = (now - this.last) / 1000;
+    this.last = now;
   }
 }
 
