@@ -22,38 +22,50 @@ export interface Session {
 export function chronological(
   events: readonly TrailEvent[],
   visit?: (event: TrailEvent, index: number) => void,
-): TrailEvent[] {
+): readonly TrailEvent[] {
   let sorted = true;
   for (let i = 1; i < events.length && sorted; i++) {
     if ((events[i] as TrailEvent).time < (events[i - 1] as TrailEvent).time) sorted = false;
   }
   // Array.prototype.sort is stable, so equal times keep their input order.
   const ordered = sorted ? events : [...events].sort((a, b) => a.time - b.time);
-  // A duplicate delivery repeats the record, eventTime included: only same-time runs need checking.
-  const unique: TrailEvent[] = [];
+  // Kept events are compacted into `kept`: the sorted copy itself, or the caller's array (read only) until
+  // a duplicate turns up. Without duplicates no array is allocated or grown: at a million events those
+  // allocations are what started a full collection of a reader's multi-gigabyte heap during a fit.
+  let kept: TrailEvent[] | null = sorted ? null : (ordered as TrailEvent[]);
+  let count = 0;
   let runStart = 0;
   let runIds: Set<string> | null = null;
+  let previousTime = Number.NaN;
   for (let i = 0; i < ordered.length; i++) {
     const event = ordered[i] as TrailEvent;
-    if (i > 0 && event.time !== (ordered[i - 1] as TrailEvent).time) {
-      runStart = unique.length;
+    if (event.time !== previousTime) {
+      runStart = count;
       runIds = null;
+      previousTime = event.time;
     }
+    const run = kept ?? ordered;
     let duplicate = false;
-    if (unique.length - runStart < 16) {
-      for (let j = runStart; j < unique.length && !duplicate; j++) {
-        duplicate = (unique[j] as TrailEvent).eventId === event.eventId;
+    if (count - runStart < 16) {
+      for (let j = runStart; j < count && !duplicate; j++) {
+        duplicate = (run[j] as TrailEvent).eventId === event.eventId;
       }
     } else {
-      runIds ??= new Set(unique.slice(runStart).map((e) => e.eventId));
+      runIds ??= new Set(run.slice(runStart, count).map((e) => e.eventId));
       duplicate = runIds.has(event.eventId);
       if (!duplicate) runIds.add(event.eventId);
     }
-    if (duplicate) continue;
-    visit?.(event, unique.length);
-    unique.push(event);
+    if (duplicate) {
+      kept ??= ordered.slice(0, count);
+      continue;
+    }
+    visit?.(event, count);
+    if (kept) kept[count] = event;
+    count += 1;
   }
-  return unique;
+  if (!kept) return ordered;
+  kept.length = count;
+  return kept;
 }
 
 /** True when `event` cannot continue the session whose last event was `previous`. */
