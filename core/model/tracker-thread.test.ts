@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { TrailEvent } from "../event/types.ts";
 import { scoreEvent } from "./anomaly.ts";
-import { type BehaviourModel, noveltyTokens } from "./behaviour-model.ts";
+import { BehaviourModel, noveltyTokens } from "./behaviour-model.ts";
 import { fitModel } from "./fit.ts";
 import { NOVELTY_KINDS, type NoveltyKind } from "./novelty.ts";
 import { serializeModel } from "./persist.ts";
+import { chronological } from "./sessions.ts";
 import { syntheticEvents } from "./synthetic.ts";
+import { TrackerThread } from "./tracker-thread.ts";
+import { type Trackers, trackersSnapshot } from "./trackers.ts";
 
 /** Synthetic events where principals also call from other addresses, regions and clients now and then. */
 function wanderingEvents(count: number): TrailEvent[] {
@@ -59,5 +62,40 @@ describe("fitModel's tracker thread", () => {
     }
     // Each of the 40 principals used several of each.
     expect(expected.size).toBeGreaterThan(40 * 4 * 2);
+  });
+
+  it("feeds the worker batches it hands back for reuse; its trackers equal ones learned in-thread", () => {
+    const fed = new BehaviourModel();
+    const reference = new BehaviourModel();
+    const thread = TrackerThread.start(1000);
+    if (!thread) throw new Error("no tracker worker entry next to the sources");
+    // Paced so the worker can hand batches back: wait for it to listen, and a little at each full batch.
+    const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    for (let waited = 0; !thread.listening && waited < 30_000; waited += 10) pause(10);
+    chronological(train).forEach((event, i) => {
+      for (const model of [fed, reference]) {
+        const principal = model.sequence.principalId(event.principal);
+        const action = model.sequence.actionIdOf(event);
+        if (model === fed) thread.add(model, event, principal, action);
+        else model.learnTrackers(event, principal, action);
+      }
+      if (i % 1000 === 999) pause(20);
+    });
+    expect(thread.batchesReused).toBeGreaterThan(0);
+    const trackers = thread.finish(fed);
+    expect(trackers).toBeTruthy();
+    const got = trackersSnapshot(trackers as Trackers);
+    const want = trackersSnapshot(reference);
+    expect(got.timing).toEqual(want.timing);
+    expect(got.rates).toEqual(want.rates);
+    // Table order may differ; (slot, token, entry) triples, counts per entry and per-slot totals may not.
+    const triples = (seen: Int32Array) =>
+      Array.from({ length: seen.length / 3 }, (_, i) => Array.from(seen.subarray(3 * i, 3 * i + 3))).sort(
+        (a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number),
+      );
+    expect(triples(got.novelty.seen)).toEqual(triples(want.novelty.seen));
+    expect(got.novelty.counts).toEqual(want.novelty.counts);
+    expect(got.novelty.scopeTotal).toEqual(want.novelty.scopeTotal);
+    expect(got.novelty.scopeDistinct).toEqual(want.novelty.scopeDistinct);
   });
 });

@@ -7,11 +7,18 @@ import { isAccessDenied } from "./tokens.ts";
 import {
   BOOTING,
   FAILED_TO_LOAD,
+  LISTENING,
   REPLIED,
   type TrackerReply,
   type TrackerRequest,
 } from "./tracker-protocol.ts";
-import { TrackerBatchBuilder, type Trackers, trackersFromSnapshot } from "./trackers.ts";
+import {
+  batchBuffers,
+  type TrackerBatch,
+  TrackerBatchBuilder,
+  type Trackers,
+  trackersFromSnapshot,
+} from "./trackers.ts";
 
 /** Events per batch sent to the worker (about 3 MB of typed arrays). */
 const BATCH_EVENTS = 65_536;
@@ -39,14 +46,20 @@ function workerEntry(): URL | null {
  * the worker posts before flipping the shared state, and reads it with receiveMessageOnPort.
  */
 export class TrackerThread {
-  private readonly builder = new TrackerBatchBuilder(BATCH_EVENTS);
+  private readonly builder: TrackerBatchBuilder;
   private loadError: unknown = null;
+  /** Batches filled again after the worker handed them back (fresh ones cost page faults). */
+  batchesReused = 0;
 
   private constructor(
     private readonly worker: Worker,
     private readonly port: MessagePort,
+    /** Batches the worker is done with come back here for reuse. */
+    private readonly returns: MessagePort,
     private readonly state: Int32Array,
+    batchEvents: number,
   ) {
+    this.builder = new TrackerBatchBuilder(batchEvents);
     // A worker that fails to start is noticed by its state (the fit's thread is blocked meanwhile); this
     // keeps the late error event from crashing the process.
     worker.on("error", (error) => {
@@ -55,15 +68,25 @@ export class TrackerThread {
   }
 
   /** Starts a worker, or returns null where none can run (bundled builds): learn in-thread then. */
-  static start(): TrackerThread | null {
+  static start(batchEvents = BATCH_EVENTS): TrackerThread | null {
     const entry = workerEntry();
     if (!entry) return null;
     const state = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(entry, { workerData: { port: port2, state }, transferList: [port2] });
+    const returns = new MessageChannel();
+    const worker = new Worker(entry, {
+      workerData: { port: port2, returns: returns.port2, state },
+      transferList: [port2, returns.port2],
+    });
     worker.unref();
     port1.unref();
-    return new TrackerThread(worker, port1, state);
+    returns.port1.unref();
+    return new TrackerThread(worker, port1, returns.port1, state, batchEvents);
+  }
+
+  /** Whether the worker has started and listens for batches (they queue until then). */
+  get listening(): boolean {
+    return Atomics.load(this.state, 0) === LISTENING;
   }
 
   /** Queues one event's tracker inputs (interned here, in event order, as learnTrackers would). */
@@ -76,11 +99,10 @@ export class TrackerThread {
   }
 
   private send(model: BehaviourModel): void {
-    const batch = this.builder.take(model.sequence.actions);
-    const transfer = [batch.principal, batch.peer, batch.account, batch.tokens, batch.time, batch.denied].map(
-      (array) => array.buffer as ArrayBuffer,
-    );
-    this.port.postMessage({ type: "batch", batch } satisfies TrackerRequest, transfer);
+    const returned = receiveMessageOnPort(this.returns)?.message as TrackerBatch | undefined;
+    if (returned) this.batchesReused += 1;
+    const batch = this.builder.take(model.sequence.actions, returned);
+    this.port.postMessage({ type: "batch", batch } satisfies TrackerRequest, batchBuffers(batch));
   }
 
   /**
@@ -105,6 +127,7 @@ export class TrackerThread {
     }
     const reply = receiveMessageOnPort(this.port)?.message as TrackerReply | undefined;
     this.port.close();
+    this.returns.close();
     if (!reply) return this.giveUp("replied, but no message was queued");
     if (reply.type === "failed") return this.giveUp(reply.error);
     return trackersFromSnapshot(reply.snapshot, model.novelty.tokens);
@@ -113,6 +136,7 @@ export class TrackerThread {
   private giveUp(why: string): null {
     void this.worker.terminate();
     this.port.close();
+    this.returns.close();
     const detail = this.loadError instanceof Error ? ` (${this.loadError.message})` : "";
     process.stderr.write(`fit: tracker worker ${why}${detail}; learning the trackers in-thread\n`);
     return null;

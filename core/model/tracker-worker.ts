@@ -1,13 +1,13 @@
 import { type MessagePort, workerData } from "node:worker_threads";
 import { LISTENING, REPLIED, type TrackerReply, type TrackerRequest } from "./tracker-protocol.ts";
-import { applyTrackerBatch, idOnlyTrackers, type TrackerBatch, trackersSnapshot } from "./trackers.ts";
+import { applyTrackerBatch, batchBuffers, idOnlyTrackers, trackersSnapshot } from "./trackers.ts";
 
 /**
  * Worker thread entry for a fit (tracker-thread.ts starts it): feeds the batches it is sent to fresh trackers
  * and, when told the events are over, replies with their snapshot. The reply is posted before the state
  * flips to REPLIED, so the fit, blocked in Atomics.wait, finds it queued on its port.
  */
-const { port, state } = workerData as { port: MessagePort; state: Int32Array };
+const { port, returns, state } = workerData as { port: MessagePort; returns: MessagePort; state: Int32Array };
 const trackers = idOnlyTrackers();
 const actionNames: string[] = [];
 let failure: string | null = null;
@@ -17,13 +17,16 @@ function reply(message: TrackerReply, transfer: ArrayBuffer[] = []): void {
   Atomics.store(state, 0, REPLIED);
   Atomics.notify(state, 0);
   port.close();
+  returns.close();
 }
 
 port.on("message", (request: TrackerRequest) => {
   if (request.type === "batch") {
     if (failure) return;
     try {
-      applyTrackerBatch(trackers, request.batch as TrackerBatch, actionNames);
+      applyTrackerBatch(trackers, request.batch, actionNames);
+      // Handed back for the fit's thread to fill again (see TrackerBatchBuilder.take).
+      returns.postMessage(request.batch, batchBuffers(request.batch));
     } catch (error) {
       failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
     }
