@@ -216,9 +216,11 @@ export class BehaviourModel {
     principalId = this.sequence.principals.idOf(event.principal.key),
   ): SessionPeak | undefined {
     const peak = principalId < 0 ? undefined : this.peaks.get(principalId);
-    if (!peak || event.time < peak.time || startsNewSession(peak, event, this.sequence.idleGapMs))
-      return undefined;
-    return peak;
+    return peak && this.inPeakSession(peak, event) ? peak : undefined;
+  }
+
+  private inPeakSession(peak: SessionPeak, event: TrailEvent): boolean {
+    return event.time >= peak.time && !startsNewSession(peak, event, this.sequence.idleGapMs);
   }
 
   /**
@@ -261,15 +263,12 @@ export class BehaviourModel {
     const p = this.sequence.observe(event, principalId, action);
     this.surprise.observe(principalId, -Math.log2(p));
     this.eventsSeen += 1;
-    const peak = this.sessionPeak(event, principalId);
+    // One map lookup per event (this runs for every event a fit or a walk learns).
+    const known = this.peaks.get(principalId);
+    const peak = known && this.inPeakSession(known, event) ? known : undefined;
     const keep = peak && (!scored || peak.bits >= scored.bits);
-    const next = this.peaks.get(principalId) ?? {
-      time: 0,
-      sessionKey: null,
-      bits: 0,
-      action: "",
-      reason: "",
-    };
+    const next = known ?? { time: 0, sessionKey: null, bits: 0, action: "", reason: "" };
+    if (!known) this.peaks.set(principalId, next);
     if (!keep) {
       next.bits = scored?.bits ?? 0;
       next.action = event.action;
@@ -277,7 +276,6 @@ export class BehaviourModel {
     }
     next.time = event.time;
     next.sessionKey = event.sessionKey;
-    this.peaks.set(principalId, next);
   }
 
   /**
