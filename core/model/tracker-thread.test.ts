@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { copyFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it, vi } from "vitest";
 import type { TrailEvent } from "../event/types.ts";
 import { scoreEvent } from "./anomaly.ts";
 import { BehaviourModel, noveltyTokens } from "./behaviour-model.ts";
@@ -97,5 +101,35 @@ describe("fitModel's tracker thread", () => {
     expect(got.novelty.counts).toEqual(want.novelty.counts);
     expect(got.novelty.scopeTotal).toEqual(want.novelty.scopeTotal);
     expect(got.novelty.scopeDistinct).toEqual(want.novelty.scopeDistinct);
+  });
+
+  it("gives up at once, for in-thread learning, when the worker cannot load", async () => {
+    // The real bootstrap, copied where neither tsx nor the worker entry can be found.
+    const dir = await mkdtemp(join(tmpdir(), "trailcast-tracker-"));
+    const entry = join(dir, "tracker-worker-tsx.mjs");
+    await copyFile(new URL("./tracker-worker-tsx.mjs", import.meta.url), entry);
+    const warnings: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      warnings.push(String(chunk));
+      return true;
+    });
+    try {
+      const thread = TrackerThread.start(1000, pathToFileURL(entry));
+      if (!thread) throw new Error("expected a worker to start");
+      const model = new BehaviourModel();
+      for (const event of train.slice(0, 3000)) {
+        thread.add(
+          model,
+          event,
+          model.sequence.principalId(event.principal),
+          model.sequence.actionIdOf(event),
+        );
+      }
+      // Well within the test's timeout: a bootstrap dying silently would be waited on for 30 s.
+      expect(thread.finish(model)).toBeNull();
+    } finally {
+      write.mockRestore();
+    }
+    expect(warnings.join("")).toMatch(/tracker worker failed to load.*learning the trackers in-thread/);
   });
 });

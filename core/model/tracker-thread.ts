@@ -67,9 +67,11 @@ export class TrackerThread {
     });
   }
 
-  /** Starts a worker, or returns null where none can run (bundled builds): learn in-thread then. */
-  static start(batchEvents = BATCH_EVENTS): TrackerThread | null {
-    const entry = workerEntry();
+  /**
+   * Starts a worker, or returns null where none can run (bundled builds): learn in-thread then. `entry`
+   * is for tests (a bootstrap that cannot load).
+   */
+  static start(batchEvents = BATCH_EVENTS, entry = workerEntry()): TrackerThread | null {
     if (!entry) return null;
     const state = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
