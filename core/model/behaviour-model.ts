@@ -11,7 +11,7 @@ import { KINDS, ROW, scalarProbability } from "./smoothing.ts";
 import { SurpriseTracker } from "./surprise.ts";
 import { ActivityProfiles } from "./timing.ts";
 import { isAccessDenied, networksOf, serviceOfAction, uaFamily } from "./tokens.ts";
-import type { Trackers } from "./trackers.ts";
+import { feedTrackers, type Trackers } from "./trackers.ts";
 
 export interface Prediction {
   action: string;
@@ -284,14 +284,11 @@ export class BehaviourModel {
    */
   learnTrackers(event: TrailEvent, principalId: number, action: number): void {
     const inputs = this.trackerInputs(event, principalId, action);
-    const peerId = this.sequence.peerOf[principalId] as number;
-    this.timing.observe(principalId, peerId, event.time);
     const owners = this.ownerScratch;
     owners[0] = principalId;
-    owners[1] = peerId;
+    owners[1] = this.sequence.peerOf[principalId] as number;
     owners[2] = inputs.account;
-    this.novelty.observeIds(owners, inputs.tokens);
-    this.rates.observe(principalId, event.time, isAccessDenied(event.errorCode), event.action);
+    feedTrackers(this, owners, inputs.tokens, event.time, isAccessDenied(event.errorCode), event.action);
   }
 
   /**

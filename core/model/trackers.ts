@@ -1,5 +1,5 @@
 import type { Interner } from "./intern.ts";
-import { NOVELTY_KINDS, type NoveltyCounters, NoveltyTracker } from "./novelty.ts";
+import { NOVELTY_KINDS, type NoveltyCounters, NoveltyTracker, type Owners } from "./novelty.ts";
 import { type RatesSnapshot, RateTracker } from "./rates.ts";
 import { ActivityProfiles } from "./timing.ts";
 
@@ -105,6 +105,24 @@ export function idOnlyTrackers(): Trackers {
 }
 
 /**
+ * One event into the trackers: owners [principal, peer group, account], novelty token ids (NOVELTY_KINDS
+ * order), time, whether it was denied, and the action's name. BehaviourModel.learnTrackers and a worker's
+ * batches both feed events through here, so the two paths cannot drift apart.
+ */
+export function feedTrackers(
+  trackers: Trackers,
+  owners: Owners,
+  tokens: Int32Array,
+  time: number,
+  denied: boolean,
+  action: string,
+): void {
+  trackers.timing.observe(owners[0], owners[1], time);
+  trackers.novelty.observeIds(owners, tokens);
+  trackers.rates.observe(owners[0], time, denied, action);
+}
+
+/**
  * Feeds a batch to trackers exactly as BehaviourModel.learnTrackers would feed its events one by one.
  * `actionNames` accumulates the batches' newActionNames (id → name).
  */
@@ -112,20 +130,14 @@ export function applyTrackerBatch(trackers: Trackers, batch: TrackerBatch, actio
   for (const name of batch.newActionNames) actionNames.push(name);
   const owners: [number, number, number] = [0, 0, 0];
   const tokens = new Int32Array(TOKENS);
-  const { timing, novelty, rates } = trackers;
   for (let i = 0; i < batch.count; i++) {
-    const principal = batch.principal[i] as number;
-    const peer = batch.peer[i] as number;
-    const time = batch.time[i] as number;
-    timing.observe(principal, peer, time);
-    owners[0] = principal;
-    owners[1] = peer;
+    owners[0] = batch.principal[i] as number;
+    owners[1] = batch.peer[i] as number;
     owners[2] = batch.account[i] as number;
     for (let k = 0; k < TOKENS; k++) tokens[k] = batch.tokens[i * TOKENS + k] as number;
-    novelty.observeIds(owners, tokens);
     const action = actionNames[tokens[0] as number];
     if (action === undefined) throw new RangeError(`tracker batch: no name for action id ${tokens[0]}`);
-    rates.observe(principal, time, batch.denied[i] === 1, action);
+    feedTrackers(trackers, owners, tokens, batch.time[i] as number, batch.denied[i] === 1, action);
   }
 }
 
