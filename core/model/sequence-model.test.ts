@@ -66,6 +66,57 @@ describe("SequenceModel", () => {
     }
   });
 
+  it("predicts the same whether or not it predicted on the way (the everyone/no-context vector is reused)", () => {
+    // One principal (every level but its own uninformative, so a prediction can be the reused vector
+    // itself, which the copy component changes in place) or several; predictions before some events,
+    // then each answer compared with a model that never predicted, also after the parameters change.
+    const arbitrary = fc.record({
+      principals: fc.constantFrom(1, 4),
+      seed: fc.integer({ min: 1, max: 1000 }),
+      copy: fc.constantFrom(0, 0.25),
+      asks: fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+    });
+    fc.assert(
+      fc.property(arbitrary, ({ principals, seed, copy, asks }) => {
+        const events = syntheticEvents({ events: 41, seed, principals });
+        const queryOf = (e: (typeof events)[number]) => ({
+          principal: e.principal,
+          time: e.time,
+          sessionKey: e.sessionKey,
+        });
+        const modelOf = (changed: boolean) => {
+          const model = new SequenceModel();
+          model.params.copy[0] = copy;
+          if (changed) model.params.discount[KINDS - 1] = 0.3;
+          return model;
+        };
+        const asking = modelOf(false);
+        events.slice(0, 40).forEach((e, i) => {
+          if (asks[i]) {
+            asking.probability(queryOf(e), asking.actions.idOf(e.action));
+            asking.rawDistribution(queryOf(e));
+          }
+          asking.observe(e);
+        });
+        const fresh = (changed: boolean) => {
+          const model = modelOf(changed);
+          for (const e of events.slice(0, 40)) model.observe(e);
+          return model;
+        };
+        const next = events[40] as (typeof events)[number];
+        const id = asking.actions.idOf(next.action);
+        for (const changed of [false, true]) {
+          if (changed) asking.params.discount[KINDS - 1] = 0.3;
+          expect(asking.probability(queryOf(next), id)).toBe(fresh(changed).probability(queryOf(next), id));
+          expect(Array.from(asking.rawDistribution(queryOf(next)).probs)).toEqual(
+            Array.from(fresh(changed).rawDistribution(queryOf(next)).probs),
+          );
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("inside a run, the run hazard says how likely it goes on, from how the principal's runs of that call ended", () => {
     const model = new SequenceModel();
     const who = principalFor("poller");

@@ -254,13 +254,89 @@ export class DenseBuffers {
   owner = new Int32Array(KINDS);
   size = 0;
 
+  /**
+   * What the everyone/no-context buffer holds: its node's vector for these inputs (node, total, types,
+   * vocabulary size, discount, strength, universe), and its floor; `rootNode` -1 when it holds nothing.
+   * That node backs every prediction and is followed by nearly the whole vocabulary, so walking its
+   * children (each a likely cache miss) was about 40% of a prediction on the synthetic million; its
+   * counts change only when some context sees an action for the first time (KN continuation counts).
+   */
+  private rootNode = -1;
+  private rootStore: ContextTrie | null = null;
+  private readonly rootKey = new Float64Array(6);
+  rootFloor = 0;
+
   ensure(size: number): void {
     // An empty vocabulary (a model that has seen nothing) still needs the buffers once.
     if (size <= this.size && this.vectors.length > 0) return;
     const capacity = Math.max(64, size * 2);
     this.vectors = Array.from({ length: KINDS }, () => new Float64Array(capacity));
     this.size = capacity;
+    this.forgetRoot();
   }
+
+  /** Whether the everyone/no-context buffer already holds this node's vector for these inputs. */
+  holdsRoot(store: ContextTrie, node: number, key: Float64Array): boolean {
+    if (node !== this.rootNode || store !== this.rootStore) return false;
+    for (let i = 0; i < key.length; i++) if (key[i] !== this.rootKey[i]) return false;
+    return true;
+  }
+
+  rememberRoot(store: ContextTrie, node: number, key: Float64Array, floor: number): void {
+    this.rootNode = node;
+    this.rootStore = store;
+    this.rootKey.set(key);
+    this.rootFloor = floor;
+  }
+
+  forgetRoot(): void {
+    this.rootNode = -1;
+    this.rootStore = null;
+  }
+}
+
+/** The everyone/no-context node's kind (the lattice's last, evaluated first). */
+const EVERYONE_ROOT = KINDS - 1;
+const rootKeyScratch = new Float64Array(6);
+
+/**
+ * Fills the everyone/no-context buffer (discounted counts over the uniform floor), unless it holds this
+ * node's vector for the same inputs already; returns its floor (weight on the uniform base).
+ */
+function everyoneRoot(
+  params: SmoothingParams,
+  store: ContextTrie,
+  node: number,
+  vocabSize: number,
+  buffers: DenseBuffers,
+): number {
+  const total = node < 0 ? 0 : store.total(node);
+  const d = params.discount[EVERYONE_ROOT] as number;
+  const theta = params.strength[EVERYONE_ROOT] as number;
+  const key = rootKeyScratch;
+  key[0] = total;
+  key[1] = total === 0 ? 0 : store.types(node);
+  key[2] = vocabSize;
+  key[3] = d;
+  key[4] = theta;
+  key[5] = params.universe;
+  if (buffers.holdsRoot(store, node, key)) return buffers.rootFloor;
+  const out = buffers.vectors[EVERYONE_ROOT] as Float64Array;
+  const uniform = 1 / params.universe;
+  out.fill(uniform, 0, vocabSize);
+  let floor = uniform;
+  if (total > 0) {
+    const escapeMass = (theta + d * store.types(node)) / (total + theta);
+    for (let a = 0; a < vocabSize; a++) out[a] = (out[a] as number) * escapeMass;
+    const scale = 1 / (total + theta);
+    for (let c = store.firstChild(node); c >= 0; c = store.nextSibling(c)) {
+      const a = store.symbolOf(c);
+      if (a < vocabSize) out[a] = (out[a] as number) + (store.count(c) - d) * scale;
+    }
+    floor = uniform * escapeMass;
+  }
+  buffers.rememberRoot(store, node, key, floor);
+  return floor;
 }
 
 /**
@@ -281,19 +357,17 @@ export function denseDistribution(
   const { discount, strength, mix } = params;
   const { vectors, owner } = buffers;
   const floor = new Float64Array(KINDS); // weight on the uniform base per kind, to get the unseen mass
-  const uniform = 1 / params.universe;
+  owner[EVERYONE_ROOT] = EVERYONE_ROOT;
+  floor[EVERYONE_ROOT] = everyoneRoot(params, store, nodes[EVERYONE_ROOT] as number, vocabSize, buffers);
   for (let position = POSITIONS - 1; position >= 0; position--) {
     for (let level = LEVELS - 1; level >= 0; level--) {
       const kind = level * POSITIONS + position;
       const node = nodes[kind] as number;
       const total = node < 0 ? 0 : store.total(node);
       const out = vectors[kind] as Float64Array;
+      if (kind === EVERYONE_ROOT) continue; // filled above
       let baseFloor: number;
-      if (level === LEVELS - 1 && position === POSITIONS - 1) {
-        owner[kind] = kind;
-        out.fill(uniform, 0, vocabSize);
-        baseFloor = uniform;
-      } else if (level === LEVELS - 1 || position === POSITIONS - 1) {
+      if (level === LEVELS - 1 || position === POSITIONS - 1) {
         const from = level === LEVELS - 1 ? kind + 1 : kind + POSITIONS;
         baseFloor = floor[from] as number;
         if (total === 0) {
@@ -331,6 +405,9 @@ export function denseDistribution(
     }
   }
   const result = vectors[owner[0] as number] as Float64Array;
+  // A borrowed view may be changed in place (repeat components), so it must not stay remembered. (Only a
+  // principal without state gets the root vector itself, and then no repeat applies: a safety net.)
+  if (borrow && owner[0] === EVERYONE_ROOT) buffers.forgetRoot();
   const probs = borrow ? result.subarray(0, vocabSize) : result.slice(0, vocabSize);
   const unseenMass = Math.max(0, (floor[0] as number) * (params.universe - vocabSize));
   return { probs, unseenMass };
