@@ -93,8 +93,12 @@ export class SequenceModel {
   private locatedLast = -1;
   private readonly scratch = new Float64Array(KINDS);
   private readonly context: ResolvedContext = { mode: "fresh", decoration: 0 };
-  /** Per root node: action id → child node + 1 (see recordAtRoot). */
-  private readonly rootTables: Int32Array[] = [];
+  /**
+   * Per level, per owner id: action id → child of the owner's root + 1 (see recordAtRoot). Indexed by the
+   * dense owner ids, not by root node ids: an array indexed by those (scattered up to the node count)
+   * fell into dictionary mode, and its lookups cost ~0.2 s of a million-event fit.
+   */
+  private readonly rootTables: Int32Array[][] = [[], [], []];
   private rootTableInts = 0;
   /** Root node per owner id, per level (everyone uses owner 0). */
   private readonly rootCache: number[][] = [[], [], []];
@@ -197,15 +201,17 @@ export class SequenceModel {
         : this.principalId(event.principal);
     const peerId = this.peerOf[principalId] as number;
     const a = knownAction >= 0 ? knownAction : this.actionIdOf(event);
-    const slot = this.slotFor(principalId, event.time);
-    let state = slot.get(principalId);
+    // slotFor, with one map lookup for an event in order (the common case) instead of two.
+    const main = this.sessions.get(principalId);
+    const backfill = main !== undefined && event.time < main.lastTime;
+    let state = backfill ? this.backfills.get(principalId) : main;
     const context = resolveContextInto(state, event.time, event.sessionKey, this.idleGapMs, this.context);
     if (!state) {
       state = newSessionState();
-      slot.set(principalId, state);
+      (backfill ? this.backfills : this.sessions).set(principalId, state);
     }
     const contexts = state.contexts;
-    stats.fill(0);
+    for (let i = 0; i < ROW; i++) stats[i] = 0; // a loop: fill() is a builtin call, several times slower here
     // After a single call the copy component joins the n-gram; inside a run (the last call made at least
     // twice in a row) the run hazard decides whether it goes on (see smoothing.ts). Counting is unchanged.
     const mode = repeatMode(context.mode, state.run);
@@ -219,7 +225,8 @@ export class SequenceModel {
     }
     for (let level = 0; level < LEVELS; level++) {
       const base = level * POSITIONS;
-      const root = this.ownerRoot(level, this.owners(principalId, peerId, level), true);
+      const owner = this.owners(principalId, peerId, level);
+      const root = this.ownerRoot(level, owner, true);
       if (context.mode === "late") {
         // No previous action is known: the event counts as a context of its own (see below).
         trie.record(root, a, base + 3);
@@ -242,7 +249,12 @@ export class SequenceModel {
       // contexts (previous action or session start) an action has followed, not how often it happened,
       // so a call repeated in long bursts does not crowd out everything else where the context is new.
       const weight = trie.count(afterOne) === 1 ? 1 : 0;
-      contexts[at] = this.noteBefore(base + 4, root, this.recordAtRoot(level, root, a, weight), weight);
+      contexts[at] = this.noteBefore(
+        base + 4,
+        root,
+        this.recordAtRoot(level, owner, root, a, weight),
+        weight,
+      );
     }
     if (context.mode === "late") return Number.NaN;
     if (continues) for (let kind = 0; kind < KINDS; kind++) stats[LAST_AT + kind] = stats[kind * 3] as number;
@@ -317,9 +329,10 @@ export class SequenceModel {
    * over half of all table probes and each a likely cache miss; the tables are small (one int per action)
    * and stay cached. Derived data, rebuilt as it is used (not persisted), within ROOT_TABLE_BUDGET ints.
    */
-  private recordAtRoot(level: number, root: number, a: number, weight: number): number {
+  private recordAtRoot(level: number, owner: number, root: number, a: number, weight: number): number {
     const { trie } = this;
-    let table = this.rootTables[root];
+    const tables = this.rootTables[level] as Int32Array[];
+    let table = tables[owner];
     if (table !== undefined && a < table.length) {
       const known = table[a] as number;
       if (known !== 0) return trie.recordChild(root, known - 1, weight);
@@ -331,7 +344,7 @@ export class SequenceModel {
       if (this.rootTableInts + added > ROOT_TABLE_BUDGET) return child;
       this.rootTableInts += added;
       table = ensureLength(table ?? new Int32Array(0), length);
-      this.rootTables[root] = table;
+      tables[owner] = table;
     }
     table[a] = child + 1;
     return child;
