@@ -11,6 +11,7 @@ import { KINDS, ROW, scalarProbability } from "./smoothing.ts";
 import { SurpriseTracker } from "./surprise.ts";
 import { ActivityProfiles } from "./timing.ts";
 import { isAccessDenied, networksOf, serviceOfAction, uaFamily } from "./tokens.ts";
+import type { TrackerQuery } from "./tracker-evidence.ts";
 import { feedTrackers, type Trackers } from "./trackers.ts";
 
 export interface Prediction {
@@ -246,23 +247,26 @@ export class BehaviourModel {
       tuner.record();
       sequence.params = tuner.maybeRefit(sequence.params);
     }
-    this.learnSequence(event, principalId, action, scored);
+    this.learnSequence(event, principalId, action);
+    this.notePeak(event, principalId, scored);
     this.learnTrackers(event, principalId, action);
   }
 
   /**
-   * The part of observe() that depends on the order of actions: next-action statistics, the surprise
-   * they give, session peaks. `principalId` must have its peer group (ensurePeer).
+   * The part of observe() that depends on the order of actions: next-action statistics and the surprise
+   * they give. `principalId` must have its peer group (ensurePeer).
    */
-  learnSequence(
-    event: TrailEvent,
-    principalId: number,
-    action: number,
-    scored?: { bits: number; reason: string },
-  ): void {
+  learnSequence(event: TrailEvent, principalId: number, action: number): void {
     const p = this.sequence.observe(event, principalId, action);
     this.surprise.observe(principalId, -Math.log2(p));
     this.eventsSeen += 1;
+  }
+
+  /**
+   * The part of observe() that remembers each session's strongest evidence. Nothing else in observe()
+   * reads it, so a fit may note a run of events' peaks after learning them (fit.ts).
+   */
+  notePeak(event: TrailEvent, principalId: number, scored?: { bits: number; reason: string }): void {
     // One map lookup per event (this runs for every event a fit or a walk learns).
     const known = this.peaks.get(principalId);
     const peak = known && this.inPeakSession(known, event) ? known : undefined;
@@ -304,6 +308,23 @@ export class BehaviourModel {
     inputs.account = this.accountIdOf(event, principalId);
     inputs.tokens = this.tokenIds(event, action, principalId);
     return inputs;
+  }
+
+  /**
+   * What the trackers judge an event by (see trackerEvidence), with the owners it is learned under. Their
+   * ids are interned here: a never-seen owner's new id holds no counts yet, so it is judged exactly as an
+   * unknown one (-1, what scoreEvent's ownersOf gives) would be; likewise a token interned but not yet
+   * observed. So a fit's worker, which only has interned ids, judges as scoreEvent does.
+   */
+  trackerQuery(event: TrailEvent, principalId: number, action: number): TrackerQuery {
+    const { account } = this.trackerInputs(event, principalId, action);
+    return {
+      owners: [principalId, this.sequence.peerOf[principalId] as number, account],
+      tokens: noveltyTokens(event),
+      time: event.time,
+      denied: isAccessDenied(event.errorCode),
+      action: event.action,
+    };
   }
 
   /** Replaces the trackers with ones fed elsewhere (a fit's worker thread) over this model's ids. */

@@ -16,7 +16,14 @@ describe("benchModel", () => {
     expect(fitPhases).toHaveLength(3);
     fitPhases.forEach((phases, i) => {
       const sum = Object.values(phases).reduce((a, b) => a + b, 0);
-      expect(Object.keys(phases)).toEqual(["order", "sequence", "smoothing", "trackers", "calibration"]);
+      expect(Object.keys(phases)).toEqual([
+        "order",
+        "sequence",
+        "smoothing",
+        "calibration",
+        "trackers",
+        "scores",
+      ]);
       expect(sum).toBeLessThanOrEqual(fitRuns[i] as number);
       for (const seconds of Object.values(phases)) expect(seconds).toBeGreaterThanOrEqual(0);
     });

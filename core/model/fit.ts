@@ -1,5 +1,5 @@
 import type { TrailEvent } from "../event/types.ts";
-import { scoreEvent, strongestOwnReason } from "./anomaly.ts";
+import { assembleScore, type SequenceEvidence, sequenceEvidence, strongestOwnReason } from "./anomaly.ts";
 import { BehaviourModel } from "./behaviour-model.ts";
 import { type CalibrationRecord, calibrationRecord, fitTemperature } from "./calibration.ts";
 import { fitSmoothing } from "./hyperparams.ts";
@@ -8,6 +8,7 @@ import { type ActionProfile, clusterPeers } from "./peer-groups.ts";
 import { SequenceModel } from "./sequence-model.ts";
 import { chronological } from "./sessions.ts";
 import { DEFAULT_UNIVERSE, defaultParams, KINDS, ROW } from "./smoothing.ts";
+import { type TrackerEvidence, trackerEvidence } from "./tracker-evidence.ts";
 import { TrackerThread } from "./tracker-thread.ts";
 
 export interface FitOptions {
@@ -40,9 +41,12 @@ const MIN_SCALE_SAMPLES = 100;
  * 2. the last 10%: predicted with the fitted smoothing to fit a temperature (calibration) and the anomaly
  *    scale (99th percentile of evidence).
  * Every event is learned from by the end. Too little held-out data keeps the principled defaults
- * (Kneser-Ney discounts from counts-of-counts, no temperature). In step 1 the trackers (rhythm, first-seen
- * sets, rates), which nothing reads until step 2, learn apart from the sequence statistics: on a worker
- * thread, or in a pass of their own (tracker-thread.ts); the model is the same as interleaved learning's.
+ * (Kneser-Ney discounts from counts-of-counts, no temperature). The trackers (rhythm, first-seen sets,
+ * rates) never read the sequence statistics, so they learn every event apart from them: on a worker thread,
+ * or in a pass of their own (tracker-thread.ts). The step 2 sample's scores need both: this thread gives
+ * each its sequence half before learning it, the trackers' side judges it before learning it (its
+ * TrackerEvidence), and the halves are put together at the end, with the session peaks they leave. The
+ * model is the same as interleaved learning's.
  */
 export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}): BehaviourModel {
   const started = performance.now();
@@ -75,6 +79,7 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
     }
     const principalId = sequence.ensurePeer(principalIds[i] as number, event.principal);
     model.learnSequence(event, principalId, actionIds[i] as number);
+    model.notePeak(event, principalId);
     thread?.add(model, event, principalId, actionIds[i] as number);
   }
   // The floor spreads over a universe comfortably larger than the vocabulary seen.
@@ -84,38 +89,33 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
   const smoothing = fitSmoothing(initial, stats, recorded);
   clock.lap("smoothing");
   sequence.params = smoothing.params;
-  // The trackers learn the same events in a pass of their own: on the worker, or here (see tracker-thread.ts).
-  const trackers = thread?.finish(model);
-  if (trackers) model.installTrackers(trackers);
-  else {
-    for (let i = 0; i < calibrationStart; i++) {
-      model.learnTrackers(ordered[i] as TrailEvent, principalIds[i] as number, actionIds[i] as number);
-    }
-  }
-  clock.lap("trackers");
 
+  // Step 2 on this thread: the sample's predictions and the sequence half of its scores, before learning
+  // each event. The trackers' half needs them as they were at that event: the trackers judge the sample
+  // on their side of the split (worker or in-thread pass), and the scores are put together after.
   const strideB = Math.max(1, Math.ceil((n - calibrationStart) / (options.maxCalibrationSamples ?? 1000)));
   const records: CalibrationRecord[] = [];
-  const evidence: number[] = [];
+  const sample: SampledEvent[] = [];
   for (let i = calibrationStart; i < n; i++) {
     const event = ordered[i] as TrailEvent;
-    if ((i - calibrationStart) % strideB === 0) {
+    const sampled = (i - calibrationStart) % strideB === 0;
+    if (sampled) {
       const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
       const dist = sequence.rawDistribution(query);
       records.push(calibrationRecord(dist, sequence.actions.idOf(event.action)));
-      const scored = scoreEvent(event, { model, distribution: dist });
-      evidence.push(scored.evidenceBits);
-      model.observe(
-        event,
-        { bits: scored.ownEvidenceBits, reason: strongestOwnReason(scored) },
-        principalIds[i],
-        actionIds[i],
-      );
-      continue;
+      sample.push({ index: i, sequence: sequenceEvidence(event, model, dist) });
     }
-    model.observe(event, undefined, principalIds[i], actionIds[i]);
+    const principalId = sequence.ensurePeer(principalIds[i] as number, event.principal);
+    model.learnSequence(event, principalId, actionIds[i] as number);
+    thread?.add(model, event, principalId, actionIds[i] as number, sampled);
   }
   clock.lap("calibration");
+  const finished = thread?.finish(model);
+  if (finished) model.installTrackers(finished.trackers);
+  const found = finished?.evidence ?? learnTrackersInThread(model, ordered, principalIds, actionIds, sample);
+  clock.lap("trackers");
+  const evidence = scoreSample(model, ordered, calibrationStart, sample, found, principalIds);
+  clock.lap("scores");
   sequence.temperature = fitTemperature(records);
   model.anomalyScaleBits = anomalyScale(evidence);
   // From here on, every event the model learns keeps its smoothing fitted (see online-tuning.ts).
@@ -130,10 +130,74 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
     temperature: sequence.temperature,
     anomalyScaleBits: model.anomalyScaleBits,
     fitSeconds: (performance.now() - started) / 1000,
-    trackerThread: trackers != null,
+    trackerThread: finished != null,
     phaseSeconds: clock.laps,
   };
   return model;
+}
+
+/** A calibration-sample event: its index in the ordered events and its score's sequence half. */
+interface SampledEvent {
+  index: number;
+  sequence: SequenceEvidence;
+}
+
+/**
+ * The trackers learned in-thread from every event (where no worker ran), each sampled event judged before
+ * it is learned, as the worker does: the same evidence, in order.
+ */
+function learnTrackersInThread(
+  model: BehaviourModel,
+  ordered: readonly TrailEvent[],
+  principalIds: Int32Array,
+  actionIds: Int32Array,
+  sample: readonly SampledEvent[],
+): TrackerEvidence[] {
+  const evidence: TrackerEvidence[] = [];
+  let next = 0;
+  for (let i = 0; i < ordered.length; i++) {
+    const event = ordered[i] as TrailEvent;
+    const principalId = principalIds[i] as number;
+    const action = actionIds[i] as number;
+    if (sample[next]?.index === i) {
+      evidence.push(trackerEvidence(model, model.trackerQuery(event, principalId, action)));
+      next += 1;
+    }
+    model.learnTrackers(event, principalId, action);
+  }
+  return evidence;
+}
+
+/**
+ * The calibration sample's scores from their two halves, with the session peaks they leave: every event
+ * from `from` on notes its peak in order (the sampled ones with their own evidence), as observe() would
+ * have. Returns each sampled event's evidence in bits.
+ */
+function scoreSample(
+  model: BehaviourModel,
+  ordered: readonly TrailEvent[],
+  from: number,
+  sample: readonly SampledEvent[],
+  found: readonly TrackerEvidence[],
+  principalIds: Int32Array,
+): number[] {
+  const evidence: number[] = [];
+  let next = 0;
+  for (let i = from; i < ordered.length; i++) {
+    const event = ordered[i] as TrailEvent;
+    const principalId = principalIds[i] as number;
+    const sampled = sample[next];
+    if (sampled?.index !== i) {
+      model.notePeak(event, principalId);
+      continue;
+    }
+    const parts = found[next] as TrackerEvidence;
+    const score = assembleScore(event, model, sampled.sequence, parts, model.sessionPeak(event, principalId));
+    evidence.push(score.evidenceBits);
+    model.notePeak(event, principalId, { bits: score.ownEvidenceBits, reason: strongestOwnReason(score) });
+    next += 1;
+  }
+  return evidence;
 }
 
 /**

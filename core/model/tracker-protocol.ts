@@ -1,3 +1,4 @@
+import type { TrackerEvidence } from "./tracker-evidence.ts";
 import type { TrackerBatch, TrackersSnapshot } from "./trackers.ts";
 
 /** States of a fit's tracker worker, in the shared Int32 the fit waits on (Atomics.wait). */
@@ -9,4 +10,6 @@ export const FAILED_TO_LOAD = 3;
 /** Fit → worker: batches of events, then "finish". */
 export type TrackerRequest = { type: "batch"; batch: TrackerBatch } | { type: "finish" };
 /** Worker → fit, once, after "finish". */
-export type TrackerReply = { type: "done"; snapshot: TrackersSnapshot } | { type: "failed"; error: string };
+export type TrackerReply =
+  | { type: "done"; snapshot: TrackersSnapshot; evidence: TrackerEvidence[] }
+  | { type: "failed"; error: string };

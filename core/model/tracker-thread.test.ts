@@ -11,8 +11,10 @@ import { NOVELTY_KINDS, type NoveltyKind } from "./novelty.ts";
 import { serializeModel } from "./persist.ts";
 import { chronological } from "./sessions.ts";
 import { syntheticEvents } from "./synthetic.ts";
+import { isAccessDenied } from "./tokens.ts";
+import { type TrackerEvidence, trackerEvidence } from "./tracker-evidence.ts";
 import { TrackerThread } from "./tracker-thread.ts";
-import { type Trackers, trackersSnapshot } from "./trackers.ts";
+import { trackersSnapshot } from "./trackers.ts";
 
 /** Synthetic events where principals also call from other addresses, regions and clients now and then. */
 function wanderingEvents(count: number): TrailEvent[] {
@@ -68,7 +70,7 @@ describe("fitModel's tracker thread", () => {
     expect(expected.size).toBeGreaterThan(40 * 4 * 2);
   });
 
-  it("feeds the worker batches it hands back for reuse; its trackers equal ones learned in-thread", () => {
+  it("feeds the worker batches it hands back for reuse; its trackers and judgements equal in-thread ones", () => {
     const fed = new BehaviourModel();
     const reference = new BehaviourModel();
     const thread = TrackerThread.start(1000);
@@ -76,19 +78,44 @@ describe("fitModel's tracker thread", () => {
     // Paced so the worker can hand batches back: wait for it to listen, and a little at each full batch.
     const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
     for (let waited = 0; !thread.listening && waited < 30_000; waited += 10) pause(10);
+    // Judged before learning: every 7th event, and each principal's first (its owners are new then).
+    const seenPrincipals = new Set<string>();
+    const judged: TrackerEvidence[] = [];
     chronological(train).forEach((event, i) => {
+      const scored = i % 7 === 0 || !seenPrincipals.has(event.principal.key);
+      seenPrincipals.add(event.principal.key);
       for (const model of [fed, reference]) {
         const principal = model.sequence.principalId(event.principal);
         const action = model.sequence.actionIdOf(event);
-        if (model === fed) thread.add(model, event, principal, action);
-        else model.learnTrackers(event, principal, action);
+        if (model === fed) {
+          thread.add(model, event, principal, action, scored);
+          continue;
+        }
+        if (scored) {
+          // What scoreEvent judges by (owners never seen are -1) judges as what the worker is sent.
+          const asScored = trackerEvidence(model, {
+            owners: model.ownersOf(event),
+            tokens: noveltyTokens(event),
+            time: event.time,
+            denied: isAccessDenied(event.errorCode),
+            action: event.action,
+          });
+          const asSent = trackerEvidence(model, model.trackerQuery(event, principal, action));
+          expect(asSent).toEqual(asScored);
+          judged.push(asScored);
+        }
+        model.learnTrackers(event, principal, action);
       }
       if (i % 1000 === 999) pause(20);
     });
     expect(thread.batchesReused).toBeGreaterThan(0);
-    const trackers = thread.finish(fed);
-    expect(trackers).toBeTruthy();
-    const got = trackersSnapshot(trackers as Trackers);
+    const finished = thread.finish(fed);
+    if (!finished) throw new Error("the worker did not reply");
+    expect(finished.evidence).toEqual(judged);
+    // The sample judged something: first-seen signals (the wandering addresses, regions and clients).
+    const kinds = new Set(judged.flatMap((e) => e.reasons.map((r) => r.kind)));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(["first-seen-network", "first-seen-region"]));
+    const got = trackersSnapshot(finished.trackers);
     const want = trackersSnapshot(reference);
     expect(got.timing).toEqual(want.timing);
     expect(got.rates).toEqual(want.rates);

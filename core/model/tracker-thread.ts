@@ -4,6 +4,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "
 import type { TrailEvent } from "../event/types.ts";
 import type { BehaviourModel } from "./behaviour-model.ts";
 import { isAccessDenied } from "./tokens.ts";
+import type { TrackerEvidence } from "./tracker-evidence.ts";
 import {
   BOOTING,
   FAILED_TO_LOAD,
@@ -91,27 +92,30 @@ export class TrackerThread {
     return Atomics.load(this.state, 0) === LISTENING;
   }
 
-  /** Queues one event's tracker inputs (interned here, in event order, as learnTrackers would). */
-  add(model: BehaviourModel, event: TrailEvent, principalId: number, action: number): void {
+  /**
+   * Queues one event's tracker inputs (interned here, in event order, as learnTrackers would); `scored`:
+   * its TrackerEvidence is computed before it is learned.
+   */
+  add(model: BehaviourModel, event: TrailEvent, principalId: number, action: number, scored = false): void {
     const inputs = model.trackerInputs(event, principalId, action);
     const peer = model.sequence.peerOf[principalId] as number;
-    if (this.builder.add(principalId, peer, inputs, event.time, isAccessDenied(event.errorCode))) {
-      this.send(model);
-    }
+    const denied = isAccessDenied(event.errorCode);
+    if (this.builder.add(principalId, peer, inputs, event.time, denied, scored)) this.send(model);
   }
 
   private send(model: BehaviourModel): void {
     const returned = receiveMessageOnPort(this.returns)?.message as TrackerBatch | undefined;
     if (returned) this.batchesReused += 1;
-    const batch = this.builder.take(model.sequence.actions, returned);
+    const batch = this.builder.take(model.novelty.tokens, returned);
     this.port.postMessage({ type: "batch", batch } satisfies TrackerRequest, batchBuffers(batch));
   }
 
   /**
-   * Waits for the worker's trackers (over `model`'s interners). Null when the worker failed or never
-   * started: the caller then feeds the trackers in-thread (a warning on stderr says why).
+   * Waits for the worker's trackers (over `model`'s interners) and the evidence of the events queued as
+   * scored, in order. Null when the worker failed or never started: the caller then feeds the
+   * trackers in-thread (a warning on stderr says why).
    */
-  finish(model: BehaviourModel): Trackers | null {
+  finish(model: BehaviourModel): { trackers: Trackers; evidence: TrackerEvidence[] } | null {
     if (this.builder.size > 0) this.send(model);
     this.port.postMessage({ type: "finish" } satisfies TrackerRequest);
     const started = performance.now();
@@ -132,7 +136,10 @@ export class TrackerThread {
     this.returns.close();
     if (!reply) return this.giveUp("replied, but no message was queued");
     if (reply.type === "failed") return this.giveUp(reply.error);
-    return trackersFromSnapshot(reply.snapshot, model.novelty.tokens);
+    return {
+      trackers: trackersFromSnapshot(reply.snapshot, model.novelty.tokens),
+      evidence: reply.evidence,
+    };
   }
 
   private giveUp(why: string): null {

@@ -1,15 +1,17 @@
 import { type MessagePort, workerData } from "node:worker_threads";
+import type { TrackerEvidence } from "./tracker-evidence.ts";
 import { LISTENING, REPLIED, type TrackerReply, type TrackerRequest } from "./tracker-protocol.ts";
-import { applyTrackerBatch, batchBuffers, idOnlyTrackers, trackersSnapshot } from "./trackers.ts";
+import { applyTrackerBatch, batchBuffers, mirrorTrackers, trackersSnapshot } from "./trackers.ts";
 
 /**
  * Worker thread entry for a fit (tracker-thread.ts starts it): feeds the batches it is sent to fresh trackers
- * and, when told the events are over, replies with their snapshot. The reply is posted before the state
+ * (judging the events marked scored first) and, when told the events are over, replies with the trackers'
+ * snapshot and that evidence. The reply is posted before the state
  * flips to REPLIED, so the fit, blocked in Atomics.wait, finds it queued on its port.
  */
 const { port, returns, state } = workerData as { port: MessagePort; returns: MessagePort; state: Int32Array };
-const trackers = idOnlyTrackers();
-const actionNames: string[] = [];
+const trackers = mirrorTrackers();
+const evidence: TrackerEvidence[] = [];
 let failure: string | null = null;
 
 function reply(message: TrackerReply, transfer: ArrayBuffer[] = []): void {
@@ -24,7 +26,7 @@ port.on("message", (request: TrackerRequest) => {
   if (request.type === "batch") {
     if (failure) return;
     try {
-      applyTrackerBatch(trackers, request.batch, actionNames);
+      for (const found of applyTrackerBatch(trackers, request.batch)) evidence.push(found);
       // Handed back for the fit's thread to fill again (see TrackerBatchBuilder.take).
       returns.postMessage(request.batch, batchBuffers(request.batch));
     } catch (error) {
@@ -36,7 +38,7 @@ port.on("message", (request: TrackerRequest) => {
   try {
     const snapshot = trackersSnapshot(trackers);
     const { seen, counts, scopeTotal, scopeDistinct } = snapshot.novelty;
-    reply({ type: "done", snapshot }, [
+    reply({ type: "done", snapshot, evidence }, [
       seen.buffer,
       counts.buffer,
       scopeTotal.buffer,

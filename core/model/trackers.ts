@@ -2,6 +2,7 @@ import type { Interner } from "./intern.ts";
 import { NOVELTY_KINDS, type NoveltyCounters, NoveltyTracker, type Owners } from "./novelty.ts";
 import { type RatesSnapshot, RateTracker } from "./rates.ts";
 import { ActivityProfiles } from "./timing.ts";
+import { type TrackerEvidence, trackerEvidence } from "./tracker-evidence.ts";
 
 const TOKENS = NOVELTY_KINDS.length;
 
@@ -15,7 +16,8 @@ export interface Trackers {
 /**
  * What the trackers learn from a run of events, as numbers: per event its principal, peer group and
  * account ids, novelty token ids (TOKENS per event, NOVELTY_KINDS order; the first is the action id),
- * time and whether it was denied. Typed arrays, so a batch crosses to a worker thread by transfer.
+ * time, whether it was denied, and whether to judge it before learning it (a fit's calibration sample).
+ * Typed arrays, so a batch crosses to a worker thread by transfer.
  */
 export interface TrackerBatch {
   count: number;
@@ -25,14 +27,20 @@ export interface TrackerBatch {
   tokens: Int32Array;
   time: Float64Array;
   denied: Uint8Array;
-  /** Action names interned since the previous batch (rates remember denied actions by name). */
-  newActionNames: string[];
+  /** 1: compute the event's TrackerEvidence before learning it. */
+  scored: Uint8Array;
+  /**
+   * Per novelty kind, the token names interned since the previous batch: the receiver interns them in
+   * the same order, so its ids are the sender's (rates remember denied actions by name, and reasons name
+   * tokens).
+   */
+  newTokenNames: string[][];
 }
 
 /** Collects events into batches of `capacity` (the caller sends each full one on). */
 export class TrackerBatchBuilder {
   private batch: TrackerBatch;
-  private namesSent = 0;
+  private readonly namesSent = new Array<number>(TOKENS).fill(0);
 
   constructor(private readonly capacity: number) {
     this.batch = TrackerBatchBuilder.empty(capacity);
@@ -47,17 +55,19 @@ export class TrackerBatchBuilder {
       tokens: new Int32Array(capacity * TOKENS),
       time: new Float64Array(capacity),
       denied: new Uint8Array(capacity),
-      newActionNames: [],
+      scored: new Uint8Array(capacity),
+      newTokenNames: [],
     };
   }
 
-  /** Adds one event; returns true when the batch is full (take() it). */
+  /** Adds one event (`scored`: judge it before learning it); true when the batch is full. */
   add(
     principal: number,
     peer: number,
     inputs: { account: number; tokens: Int32Array },
     time: number,
     denied: boolean,
+    scored = false,
   ): boolean {
     const b = this.batch;
     const i = b.count;
@@ -68,6 +78,7 @@ export class TrackerBatchBuilder {
     for (let k = 0; k < TOKENS; k++) b.tokens[at + k] = inputs.tokens[k] as number;
     b.time[i] = time;
     b.denied[i] = denied ? 1 : 0;
+    b.scored[i] = scored ? 1 : 0;
     b.count = i + 1;
     return b.count === this.capacity;
   }
@@ -77,16 +88,21 @@ export class TrackerBatchBuilder {
   }
 
   /**
-   * The batch so far (with the action names interned since the last one), starting a new one in `reuse`
-   * (a batch handed back by the worker) when given: fresh typed arrays cost a page fault per 4 KB.
+   * The batch so far (with the token names `tokens` interned since the last one; tokens[0] are the
+   * actions), starting a new one in `reuse` (a batch handed back by the worker) when given: fresh typed
+   * arrays cost a page fault per 4 KB.
    */
-  take(actions: Interner, reuse?: TrackerBatch): TrackerBatch {
+  take(tokens: readonly Interner[], reuse?: TrackerBatch): TrackerBatch {
     const taken = this.batch;
-    for (let id = this.namesSent; id < actions.size; id++) taken.newActionNames.push(actions.nameOf(id));
-    this.namesSent = actions.size;
+    taken.newTokenNames = tokens.map((interner, kind) => {
+      const names: string[] = [];
+      for (let id = this.namesSent[kind] as number; id < interner.size; id++) names.push(interner.nameOf(id));
+      this.namesSent[kind] = interner.size;
+      return names;
+    });
     this.batch =
       reuse && reuse.principal.length === this.capacity
-        ? { ...reuse, count: 0, newActionNames: [] }
+        ? { ...reuse, count: 0, newTokenNames: [] }
         : TrackerBatchBuilder.empty(this.capacity);
     return taken;
   }
@@ -94,13 +110,22 @@ export class TrackerBatchBuilder {
 
 /** The typed arrays' buffers of a batch, to transfer it between threads. */
 export function batchBuffers(batch: TrackerBatch): ArrayBuffer[] {
-  return [batch.principal, batch.peer, batch.account, batch.tokens, batch.time, batch.denied].map(
-    (array) => array.buffer as ArrayBuffer,
-  );
+  return [
+    batch.principal,
+    batch.peer,
+    batch.account,
+    batch.tokens,
+    batch.time,
+    batch.denied,
+    batch.scored,
+  ].map((array) => array.buffer as ArrayBuffer);
 }
 
-/** Fresh trackers whose novelty interners are placeholders: they are fed ids, never strings. */
-export function idOnlyTrackers(): Trackers {
+/**
+ * Fresh trackers for a receiver of batches: their novelty interners mirror the sender's (fed each batch's
+ * newTokenNames), so ids name the same tokens on both sides.
+ */
+export function mirrorTrackers(): Trackers {
   return { timing: new ActivityProfiles(), novelty: new NoveltyTracker(), rates: new RateTracker() };
 }
 
@@ -123,11 +148,21 @@ export function feedTrackers(
 }
 
 /**
- * Feeds a batch to trackers exactly as BehaviourModel.learnTrackers would feed its events one by one.
- * `actionNames` accumulates the batches' newActionNames (id → name).
+ * Feeds a batch to mirror trackers (see mirrorTrackers) exactly as BehaviourModel.learnTrackers would
+ * feed its events one by one; for the batch's scored events, their TrackerEvidence first, in order.
  */
-export function applyTrackerBatch(trackers: Trackers, batch: TrackerBatch, actionNames: string[]): void {
-  for (const name of batch.newActionNames) actionNames.push(name);
+export function applyTrackerBatch(trackers: Trackers, batch: TrackerBatch): TrackerEvidence[] {
+  const interners = trackers.novelty.tokens;
+  batch.newTokenNames.forEach((names, kind) => {
+    const interner = interners[kind] as Interner;
+    for (const name of names) {
+      const expected = interner.size;
+      if (interner.intern(name) !== expected)
+        throw new RangeError(`tracker batch: token ${name} out of order`);
+    }
+  });
+  const actions = interners[0] as Interner;
+  const evidence: TrackerEvidence[] = [];
   const owners: [number, number, number] = [0, 0, 0];
   const tokens = new Int32Array(TOKENS);
   for (let i = 0; i < batch.count; i++) {
@@ -135,10 +170,16 @@ export function applyTrackerBatch(trackers: Trackers, batch: TrackerBatch, actio
     owners[1] = batch.peer[i] as number;
     owners[2] = batch.account[i] as number;
     for (let k = 0; k < TOKENS; k++) tokens[k] = batch.tokens[i * TOKENS + k] as number;
-    const action = actionNames[tokens[0] as number];
-    if (action === undefined) throw new RangeError(`tracker batch: no name for action id ${tokens[0]}`);
-    feedTrackers(trackers, owners, tokens, batch.time[i] as number, batch.denied[i] === 1, action);
+    const action = actions.nameOf(tokens[0] as number);
+    const time = batch.time[i] as number;
+    const denied = batch.denied[i] === 1;
+    if (batch.scored[i] === 1) {
+      const names = Array.from(tokens, (id, kind) => (interners[kind] as Interner).nameOf(id));
+      evidence.push(trackerEvidence(trackers, { owners, tokens: names, time, denied, action }));
+    }
+    feedTrackers(trackers, owners, tokens, time, denied, action);
   }
+  return evidence;
 }
 
 /** Trackers as plain data, for sending between threads (structured clone). */
