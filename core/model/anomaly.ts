@@ -77,7 +77,6 @@ export function scoreEvent(event: TrailEvent, context: ScoringContext): AnomalyS
 
 /** The part of a score the next-action model gives: how unexpected the action was. */
 export interface SequenceEvidence {
-  p: number;
   surprisalBits: number;
   reason: Reason;
 }
@@ -103,7 +102,7 @@ export function sequenceEvidence(
     detail: `unexpected next action ${event.action}: p=${formatP(p)} (${surprisalBits.toFixed(1)} bits; only ${formatP(2 ** -rarity)} of this principal's calls are as unexpected)`,
     bits: rarity,
   };
-  return { p, surprisalBits, reason };
+  return { surprisalBits, reason };
 }
 
 /**
