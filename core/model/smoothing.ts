@@ -362,10 +362,10 @@ export function denseDistribution(
   for (let position = POSITIONS - 1; position >= 0; position--) {
     for (let level = LEVELS - 1; level >= 0; level--) {
       const kind = level * POSITIONS + position;
+      if (kind === EVERYONE_ROOT) continue; // filled above
       const node = nodes[kind] as number;
       const total = node < 0 ? 0 : store.total(node);
       const out = vectors[kind] as Float64Array;
-      if (kind === EVERYONE_ROOT) continue; // filled above
       let baseFloor: number;
       if (level === LEVELS - 1 || position === POSITIONS - 1) {
         const from = level === LEVELS - 1 ? kind + 1 : kind + POSITIONS;
