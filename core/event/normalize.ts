@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { principalOf } from "./principal.ts";
 import { type CloudTrailRecord, cloudTrailRecordSchema } from "./record-schema.ts";
-import { shared, sharedOrNull, sharedPrincipalStrings } from "./shared-strings.ts";
+import { shared, sharedOrNull, sharedPrincipal } from "./shared-strings.ts";
 import type { SkipReason, TrailEvent } from "./types.ts";
 
 export type NormalizeResult =
@@ -84,7 +84,7 @@ export function normalizeRecord(input: unknown, rawText?: string): NormalizeResu
       detail: `field eventTime: not a timestamp: ${record.eventTime.slice(0, 40)}`,
     };
   }
-  const principal = sharedPrincipalStrings(principalOf(record.userIdentity));
+  const principal = sharedPrincipal(principalOf(record.userIdentity));
   const identity = record.userIdentity;
   // Shared like the other repetitive strings: a session's events then carry one instance, so the model's
   // per-event "same credential session?" check is a pointer comparison instead of a character compare.

@@ -23,11 +23,40 @@ export function sharedOrNull(value: string | null): string | null {
   return value === null ? null : shared(value);
 }
 
-/** The principal with its repetitive strings shared (the object itself is per event: sessionName varies). */
-export function sharedPrincipalStrings(principal: Principal): Principal {
-  principal.key = shared(principal.key);
-  principal.name = shared(principal.name);
-  principal.accountId = sharedOrNull(principal.accountId);
-  principal.roleArn = sharedOrNull(principal.roleArn);
-  return principal;
+/** Per principal key, the distinct principals seen with it (usually one; see sharedPrincipal). */
+const principals = new Map<string, Principal[]>();
+
+/**
+ * One frozen instance per distinct principal (all six fields equal), its strings shared. Events are read
+ * by the million and most of them repeat a few thousand principals: a separate object per event cost
+ * ~80 bytes each, and every pass that reads an event's principal key took a cache miss on it (ordering a
+ * fit's million sample events: ~0.3 s of ~0.8 s). Frozen, because it is shared: nothing changes a
+ * principal after parsing, and a change would now be loud instead of leaking into other events.
+ */
+export function sharedPrincipal(principal: Principal): Readonly<Principal> {
+  const key = shared(principal.key);
+  const name = shared(principal.name);
+  const accountId = sharedOrNull(principal.accountId);
+  const roleArn = sharedOrNull(principal.roleArn);
+  const sessionName = sharedOrNull(principal.sessionName);
+  const known = principals.get(key);
+  if (known) {
+    for (const p of known) {
+      if (
+        p.name === name &&
+        p.type === principal.type &&
+        p.accountId === accountId &&
+        p.roleArn === roleArn &&
+        p.sessionName === sessionName
+      ) {
+        return p;
+      }
+    }
+  }
+  if (!known && principals.size >= LIMIT) principals.clear();
+  // Spread first: the fields keep the order the caller built them in (JSON output stays the same).
+  const canonical = Object.freeze({ ...principal, key, name, accountId, roleArn, sessionName });
+  if (known) known.push(canonical);
+  else principals.set(key, [canonical]);
+  return canonical;
 }

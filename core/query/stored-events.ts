@@ -1,5 +1,5 @@
 import type { DuckDBValue } from "@duckdb/node-api";
-import { shared, sharedOrNull, sharedPrincipalStrings } from "../event/shared-strings.ts";
+import { shared, sharedOrNull, sharedPrincipal } from "../event/shared-strings.ts";
 import type { IdentityType, TrailEvent } from "../event/types.ts";
 import { rowsOf, type TrailStore, timestampParam } from "../store/trail-store.ts";
 
@@ -45,7 +45,7 @@ function toTrailEvent(row: EventRecordRow): TrailEvent {
     action: shared(row.action),
     eventSource: shared(row.event_source),
     eventName: shared(row.event_name),
-    principal: sharedPrincipalStrings({
+    principal: sharedPrincipal({
       key: row.principal_key,
       name: row.principal_name,
       type: row.principal_type as IdentityType,
