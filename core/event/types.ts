@@ -15,7 +15,7 @@ export type IdentityType = (typeof IDENTITY_TYPES)[number];
 
 /** Who made a call, reduced to a stable key an analyst can follow across sessions and files. */
 export interface Principal {
-  /** Stable key (see docs/event-model.md): IAM user ARN, role ARN + session name, `service:<host>`, … */
+  /** Stable key (built in principal.ts): IAM user ARN, role ARN + session name, `service:<host>`, … */
   key: string;
   /** Short readable name: `alice`, `Deployer/alice@example.com`, `root (123456789012)`. */
   name: string;
