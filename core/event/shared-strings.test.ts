@@ -35,4 +35,12 @@ describe("sharedPrincipal", () => {
     expect(noSession.sessionName).toBeNull();
     expect(sharedPrincipal(parsed("alice-2"))).toBe(otherSession);
   });
+
+  it("finds each of many raw session names under one key again (one list per session name)", () => {
+    const first = Array.from({ length: 1000 }, (_, i) => sharedPrincipal(parsed(`run-${i}`)));
+    expect(new Set(first).size).toBe(1000);
+    first.forEach((p, i) => {
+      expect(sharedPrincipal(parsed(`run-${i}`))).toBe(p);
+    });
+  });
 });

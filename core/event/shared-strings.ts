@@ -23,8 +23,13 @@ export function sharedOrNull(value: string | null): string | null {
   return value === null ? null : shared(value);
 }
 
-/** Per principal key, the distinct principals seen with it (usually one; see sharedPrincipal). */
-const principals = new Map<string, Principal[]>();
+/**
+ * Per principal key, per raw session name, the distinct principals seen with them (usually one). Keyed by
+ * the session name too: one key can carry a new raw session name per session (names with per-session
+ * suffixes map to one stable key), and a scan over all of them would grow with every session.
+ */
+const principals = new Map<string, Map<string | null, Principal[]>>();
+let principalCount = 0;
 
 /**
  * One frozen instance per distinct principal (all six fields equal), its strings shared. Events are read
@@ -39,24 +44,34 @@ export function sharedPrincipal(principal: Principal): Readonly<Principal> {
   const accountId = sharedOrNull(principal.accountId);
   const roleArn = sharedOrNull(principal.roleArn);
   const sessionName = sharedOrNull(principal.sessionName);
-  const known = principals.get(key);
+  let bySession = principals.get(key);
+  const known = bySession?.get(sessionName);
   if (known) {
     for (const p of known) {
       if (
         p.name === name &&
         p.type === principal.type &&
         p.accountId === accountId &&
-        p.roleArn === roleArn &&
-        p.sessionName === sessionName
+        p.roleArn === roleArn
       ) {
         return p;
       }
     }
   }
-  if (!known && principals.size >= LIMIT) principals.clear();
+  if (principalCount >= LIMIT) {
+    principals.clear();
+    principalCount = 0;
+    bySession = undefined;
+  }
   // Spread first: the fields keep the order the caller built them in (JSON output stays the same).
   const canonical = Object.freeze({ ...principal, key, name, accountId, roleArn, sessionName });
-  if (known) known.push(canonical);
-  else principals.set(key, [canonical]);
+  if (!bySession) {
+    bySession = new Map();
+    principals.set(key, bySession);
+  }
+  const list = bySession.get(sessionName);
+  if (list) list.push(canonical);
+  else bySession.set(sessionName, [canonical]);
+  principalCount += 1;
   return canonical;
 }
