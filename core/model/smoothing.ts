@@ -324,19 +324,32 @@ function everyoneRoot(
   const out = buffers.vectors[EVERYONE_ROOT] as Float64Array;
   const uniform = 1 / params.universe;
   out.fill(uniform, 0, vocabSize);
-  let floor = uniform;
-  if (total > 0) {
-    const escapeMass = (theta + d * store.types(node)) / (total + theta);
-    for (let a = 0; a < vocabSize; a++) out[a] = (out[a] as number) * escapeMass;
-    const scale = 1 / (total + theta);
-    for (let c = store.firstChild(node); c >= 0; c = store.nextSibling(c)) {
-      const a = store.symbolOf(c);
-      if (a < vocabSize) out[a] = (out[a] as number) + (store.count(c) - d) * scale;
-    }
-    floor = uniform * escapeMass;
-  }
+  const floor = total > 0 ? uniform * discountOnto(out, store, node, total, d, theta, vocabSize) : uniform;
   buffers.rememberRoot(store, node, key, floor);
   return floor;
+}
+
+/**
+ * A node's prediction over the base already in `out`: the base scaled by the node's escape mass, plus each
+ * child's discounted count. Returns the escape mass (the base's share, for the floor).
+ */
+function discountOnto(
+  out: Float64Array,
+  store: ContextTrie,
+  node: number,
+  total: number,
+  d: number,
+  theta: number,
+  vocabSize: number,
+): number {
+  const escapeMass = (theta + d * store.types(node)) / (total + theta);
+  for (let a = 0; a < vocabSize; a++) out[a] = (out[a] as number) * escapeMass;
+  const scale = 1 / (total + theta);
+  for (let c = store.firstChild(node); c >= 0; c = store.nextSibling(c)) {
+    const a = store.symbolOf(c);
+    if (a < vocabSize) out[a] = (out[a] as number) + (store.count(c) - d) * scale;
+  }
+  return escapeMass;
 }
 
 /**
@@ -392,15 +405,15 @@ export function denseDistribution(
         floor[kind] = baseFloor;
         continue;
       }
-      const d = discount[kind] as number;
-      const theta = strength[kind] as number;
-      const escapeMass = (theta + d * store.types(node)) / (total + theta);
-      for (let a = 0; a < vocabSize; a++) out[a] = (out[a] as number) * escapeMass;
-      const scale = 1 / (total + theta);
-      for (let c = store.firstChild(node); c >= 0; c = store.nextSibling(c)) {
-        const a = store.symbolOf(c);
-        if (a < vocabSize) out[a] = (out[a] as number) + (store.count(c) - d) * scale;
-      }
+      const escapeMass = discountOnto(
+        out,
+        store,
+        node,
+        total,
+        discount[kind] as number,
+        strength[kind] as number,
+        vocabSize,
+      );
       floor[kind] = baseFloor * escapeMass;
     }
   }
