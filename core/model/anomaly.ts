@@ -1,9 +1,8 @@
 import type { TrailEvent } from "../event/types.ts";
 import type { BehaviourModel } from "./behaviour-model.ts";
-import { noveltyTokens } from "./behaviour-model.ts";
+import { trackerQueryOf } from "./behaviour-model.ts";
 import { type ActionDistribution, probabilityOf } from "./distribution.ts";
 import { SEVERITY_BITS, sensitiveApiOf } from "./sensitive-apis.ts";
-import { isAccessDenied } from "./tokens.ts";
 import { formatP, SHOWN_BITS, type TrackerEvidence, trackerEvidence } from "./tracker-evidence.ts";
 
 export type ReasonKind =
@@ -65,13 +64,7 @@ const SHOWN_SURPRISAL_BITS = 6;
 export function scoreEvent(event: TrailEvent, context: ScoringContext): AnomalyScore {
   const { model } = context;
   const sequence = sequenceEvidence(event, model, context.distribution);
-  const found = trackerEvidence(model, {
-    owners: model.ownersOf(event),
-    tokens: noveltyTokens(event),
-    time: event.time,
-    denied: isAccessDenied(event.errorCode),
-    action: event.action,
-  });
+  const found = trackerEvidence(model, trackerQueryOf(event, model.ownersOf(event)));
   return assembleScore(event, model, sequence, found);
 }
 

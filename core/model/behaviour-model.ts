@@ -72,6 +72,17 @@ export function noveltyTokens(event: TrailEvent): string[] {
   ];
 }
 
+/** What the trackers judge an event by (see trackerEvidence), given the owners to judge it under. */
+export function trackerQueryOf(event: TrailEvent, owners: Owners): TrackerQuery {
+  return {
+    owners,
+    tokens: noveltyTokens(event),
+    time: event.time,
+    denied: isAccessDenied(event.errorCode),
+    action: event.action,
+  };
+}
+
 export function accountOf(event: TrailEvent): string {
   return event.principal.accountId ?? event.recipientAccountId ?? "?";
 }
@@ -318,13 +329,7 @@ export class BehaviourModel {
    */
   trackerQuery(event: TrailEvent, principalId: number, action: number): TrackerQuery {
     const { account } = this.trackerInputs(event, principalId, action);
-    return {
-      owners: [principalId, this.sequence.peerOf[principalId] as number, account],
-      tokens: noveltyTokens(event),
-      time: event.time,
-      denied: isAccessDenied(event.errorCode),
-      action: event.action,
-    };
+    return trackerQueryOf(event, [principalId, this.sequence.peerOf[principalId] as number, account]);
   }
 
   /** Replaces the trackers with ones fed elsewhere (a fit's worker thread) over this model's ids. */
