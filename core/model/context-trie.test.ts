@@ -61,4 +61,63 @@ describe("ContextTrie", () => {
     expect(a.nodes).toEqual(b.nodes);
     expect(sortedTriples(a.edges)).toEqual(sortedTriples(b.edges));
   });
+
+  it("keeps side children apart: the first in the node's side slot, the rest in the table, none counted", () => {
+    const SIDE = 7;
+    const trie = new ContextTrie({ sideKinds: [SIDE] });
+    const random = mulberry32(11);
+    const parents: number[] = [];
+    const sides = new Map<number, Map<number, number>>();
+    const actions = new Map<number, Map<number, number>>();
+    for (let i = 0; i < 5000; i++) {
+      if (parents.length < 50 && random() < 0.2) {
+        // Side-kind nodes created among other nodes, so some start at an odd id and need aligning.
+        trie.record(0, 100 + parents.length, LEAF_KIND);
+        parents.push(trie.record(0, 1000 + parents.length, SIDE));
+        continue;
+      }
+      const parent = parents[Math.floor(random() * parents.length)];
+      if (parent === undefined) continue;
+      if (random() < 0.5) {
+        const symbol = 500 + Math.floor(random() * 4);
+        const child = trie.sideChildOrCreate(parent, symbol, 2);
+        const known = sides.get(parent) ?? new Map<number, number>();
+        expect(known.get(symbol) ?? child).toBe(child);
+        known.set(symbol, child);
+        sides.set(parent, known);
+      } else {
+        const symbol = Math.floor(random() * 6);
+        trie.record(parent, symbol, LEAF_KIND);
+        const counts = actions.get(parent) ?? new Map<number, number>();
+        counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+        actions.set(parent, counts);
+      }
+    }
+    const restored = ContextTrie.restore(trie.snapshot(), [SIDE]);
+    for (const t of [trie, restored]) {
+      for (const parent of parents) {
+        // An even id, its slot right after it: one cache line for the pair.
+        expect(parent % 2).toBe(0);
+        const known = sides.get(parent) ?? new Map<number, number>();
+        const first = [...known.values()].includes(parent + 1);
+        expect(first).toBe(known.size > 0);
+        for (const [symbol, child] of known) {
+          expect(t.sideChild(parent, symbol)).toBe(child);
+          expect(t.count(child)).toBe(0);
+          expect(t.kind(child)).toBe(2);
+        }
+        expect(t.sideChild(parent, 499)).toBe(-1);
+        const listed = new Map<number, number>();
+        for (let c = t.firstChild(parent); c >= 0; c = t.nextSibling(c))
+          listed.set(t.symbolOf(c), t.count(c));
+        expect(listed).toEqual(actions.get(parent) ?? new Map());
+      }
+    }
+    // Unclaimed slots and skipped ids are leaves: they never weigh in the discount estimates.
+    const plain = new ContextTrie();
+    for (const parent of parents)
+      for (const [s, c] of actions.get(parent) ?? [])
+        for (let k = 0; k < c; k++) plain.record(plain.childOrCreate(0, parent, SIDE), s, LEAF_KIND);
+    expect(trie.discountEstimates(16)[SIDE]).toBe(plain.discountEstimates(16)[SIDE]);
+  });
 });

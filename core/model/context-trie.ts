@@ -9,6 +9,8 @@ import { ensureLength, PairTable } from "./pair-table.ts";
 const NODE = 8;
 /** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
 export const LEAF_KIND = 255;
+/** Symbol of a side slot no side child has claimed yet (symbols are never negative). */
+const UNCLAIMED = -1;
 
 /**
  * A forward n-gram trie per owner (principal, peer group, everyone). The node reached by symbols
@@ -19,6 +21,12 @@ export const LEAF_KIND = 255;
  * sits in the node itself and only further children go to the hash table: most contexts are followed by
  * one action, and the context node was just touched, so most lookups never leave it. A hash-table probe
  * is a cache miss on a large trie, which made it the single largest cost of a fit.
+ *
+ * Side children (contexts reached by a decoration rather than an action, never counted under their
+ * parent) get a slot of their own: a node of a "side kind" is created with the next node reserved for
+ * its first side child, both in one cache line. Otherwise a node followed by both kinds of children spent
+ * its inline slot on whichever came first, and every lookup of the other kind probed the table (the
+ * principal's last-action contexts: one probe per event, for the action after it).
  */
 export class ContextTrie {
   private readonly edges: PairTable;
@@ -26,8 +34,13 @@ export class ContextTrie {
   nodeCount: number;
   /** Each node's kind (lattice position, or LEAF_KIND). */
   private kinds: Uint8Array;
+  /** 1 for kinds whose nodes are created with a side slot. */
+  private readonly sideKinds = new Uint8Array(256);
 
-  constructor(parts: { edges?: PairTable; nodes?: Int32Array; capacity?: number } = {}) {
+  constructor(
+    parts: { edges?: PairTable; nodes?: Int32Array; capacity?: number; sideKinds?: readonly number[] } = {},
+  ) {
+    for (const kind of parts.sideKinds ?? []) this.sideKinds[kind] = 1;
     this.edges = parts.edges ?? new PairTable(4096);
     this.nodeCount = parts.nodes ? parts.nodes.length / NODE : 1; // node 0: the root owners hang from
     const capacity = Math.max(parts.capacity ?? 4096, this.nodeCount + 1);
@@ -81,22 +94,55 @@ export class ContextTrie {
     const at = node * NODE;
     const inline = this.nodes[at + 7] as number;
     if (inline !== 0 && this.nodes[at + 6] === symbol) return inline - 1;
-    const id = inline === 0 ? this.nodeCount : this.edges.getOrSet(node, symbol, this.nodeCount);
-    if (id === this.nodeCount) {
-      this.nodeCount += 1;
-      // Growing by half, not doubling: the arrays are the largest a fit allocates (see SequenceModel).
-      if (this.nodeCount * NODE > this.nodes.length)
-        this.nodes = ensureLength(this.nodes, this.nodeCount * NODE, 1.5);
-      if (this.nodeCount > this.kinds.length) this.kinds = ensureLength(this.kinds, this.nodeCount, 1.5);
-      const { nodes } = this;
+    // A node with a side slot starts at an even id, so the pair shares a 64-byte line.
+    const fresh = this.sideKinds[kind] === 1 ? (this.nodeCount + 1) & ~1 : this.nodeCount;
+    const id = inline === 0 ? fresh : this.edges.getOrSet(node, symbol, fresh);
+    if (id === fresh) {
       if (inline === 0) {
-        nodes[at + 6] = symbol;
-        nodes[at + 7] = id + 1;
+        this.nodes[at + 6] = symbol;
+        this.nodes[at + 7] = id + 1;
       }
-      nodes[id * NODE + 5] = symbol;
-      this.kinds[id] = kind;
+      this.create(id, symbol, kind);
+      if (this.sideKinds[kind] === 1) this.create(id + 1, UNCLAIMED, LEAF_KIND);
     }
     return id;
+  }
+
+  /** The side child of `node` (created with a side slot) reached by `symbol`, or -1. */
+  sideChild(node: number, symbol: number): number {
+    if (node < 0) return -1;
+    return this.nodes[(node + 1) * NODE + 5] === symbol ? node + 1 : this.edges.get(node, symbol);
+  }
+
+  /** sideChild(), creating the child when missing: in the slot while it is free, else in the table. */
+  sideChildOrCreate(node: number, symbol: number, kind: number): number {
+    const slot = (node + 1) * NODE + 5;
+    const held = this.nodes[slot] as number;
+    if (held === symbol) return node + 1;
+    if (held === UNCLAIMED) {
+      this.nodes[slot] = symbol;
+      this.kinds[node + 1] = kind;
+      return node + 1;
+    }
+    const id = this.edges.getOrSet(node, symbol, this.nodeCount);
+    if (id === this.nodeCount) this.create(id, symbol, kind);
+    return id;
+  }
+
+  /** Makes node `id` (at or past the end; ids skipped on the way become unused leaves). */
+  private create(id: number, symbol: number, kind: number): void {
+    const from = this.nodeCount;
+    this.nodeCount = id + 1;
+    // Growing by half, not doubling: the arrays are the largest a fit allocates (see SequenceModel).
+    if (this.nodeCount * NODE > this.nodes.length)
+      this.nodes = ensureLength(this.nodes, this.nodeCount * NODE, 1.5);
+    if (this.nodeCount > this.kinds.length) this.kinds = ensureLength(this.kinds, this.nodeCount, 1.5);
+    for (let skipped = from; skipped < id; skipped++) {
+      this.nodes[skipped * NODE + 5] = UNCLAIMED;
+      this.kinds[skipped] = LEAF_KIND;
+    }
+    this.nodes[id * NODE + 5] = symbol;
+    this.kinds[id] = kind;
   }
 
   /**
@@ -159,8 +205,15 @@ export class ContextTrie {
     };
   }
 
-  static restore(parts: { edges: Int32Array; nodes: Int32Array; kinds: Uint8Array }): ContextTrie {
-    const trie = new ContextTrie({ edges: PairTable.fromEntries(parts.edges), nodes: parts.nodes });
+  static restore(
+    parts: { edges: Int32Array; nodes: Int32Array; kinds: Uint8Array },
+    sideKinds: readonly number[] = [],
+  ): ContextTrie {
+    const trie = new ContextTrie({
+      edges: PairTable.fromEntries(parts.edges),
+      nodes: parts.nodes,
+      sideKinds,
+    });
     trie.kinds = ensureLength(parts.kinds, trie.nodeCount + 1);
     return trie;
   }

@@ -8,7 +8,7 @@ import { Interner } from "./intern.ts";
 import { NoveltyTracker } from "./novelty.ts";
 import { OnlineTuner } from "./online-tuning.ts";
 import { type RatesSnapshot, RateTracker } from "./rates.ts";
-import { SequenceModel } from "./sequence-model.ts";
+import { DECORATED_KINDS, SequenceModel } from "./sequence-model.ts";
 import type { SessionState } from "./session-context.ts";
 import { SurpriseTracker } from "./surprise.ts";
 import { ActivityProfiles } from "./timing.ts";
@@ -17,7 +17,8 @@ import { ActivityProfiles } from "./timing.ts";
 export const DEFAULT_MODEL_PATH = ".trailcast/model.json.gz";
 const FORMAT = "trailcast-model";
 // 5: trie nodes hold their symbol; kinds are a byte array (ADR 047's layout, stop 14).
-const VERSION = 5;
+// 6: decorated contexts keep a side slot for their first decoration (stop 16).
+const VERSION = 6;
 
 export class ModelFileError extends Error {}
 
@@ -141,11 +142,14 @@ export function deserializeModel(data: unknown, source = "model"): BehaviourMode
     principals: new Interner(s.principals),
     peers: new Interner(s.peers),
     peerOf: peerArray(s.peerOf),
-    trie: ContextTrie.restore({
-      edges: decodeInt32(s.trie.edges),
-      nodes: decodeInt32(s.trie.nodes),
-      kinds: new Uint8Array(Buffer.from(s.trie.kinds, "base64")),
-    }),
+    trie: ContextTrie.restore(
+      {
+        edges: decodeInt32(s.trie.edges),
+        nodes: decodeInt32(s.trie.nodes),
+        kinds: new Uint8Array(Buffer.from(s.trie.kinds, "base64")),
+      },
+      DECORATED_KINDS,
+    ),
     params: {
       discount: Float64Array.from(s.params.discount),
       strength: Float64Array.from(s.params.strength),

@@ -22,6 +22,7 @@ import {
   HAZARD_KINDS,
   IN_RUN,
   KINDS,
+  kindOf,
   LAST_AT,
   LEVELS,
   POSITIONS,
@@ -35,6 +36,11 @@ import {
 /** Symbols above every action id: session start, then decorations. */
 const BOS = 1 << 24;
 const DECORATION = BOS + 1;
+/**
+ * Node kinds followed by decorations (side children) as well as actions: the principal's last-action
+ * contexts (level 0, position 3). Their nodes keep a side slot for their first decoration (ContextTrie).
+ */
+export const DECORATED_KINDS: readonly number[] = [kindOf(0, 3)];
 /** Most ints the root tables may hold in all (16 MB): past it, further roots use the hash table alone. */
 const ROOT_TABLE_BUDGET = 4_000_000;
 
@@ -136,8 +142,12 @@ export class SequenceModel {
       parts.trie ??
       new ContextTrie(
         expected > 0
-          ? { edges: new PairTable(Math.ceil(expected * 0.2)), capacity: Math.ceil(expected * 0.25) }
-          : {},
+          ? {
+              edges: new PairTable(Math.ceil(expected * 0.2)),
+              capacity: Math.ceil(expected * 0.25),
+              sideKinds: DECORATED_KINDS,
+            }
+          : { sideKinds: DECORATED_KINDS },
       );
     this.params = parts.params ?? defaultParams();
   }
@@ -238,7 +248,7 @@ export class SequenceModel {
       const two = fresh ? -1 : (contexts[at + 1] as number);
       const three = fresh ? -1 : (contexts[at + 2] as number);
       if (level === 0) {
-        const decorated = trie.childOrCreate(one, DECORATION + context.decoration, base + 2);
+        const decorated = trie.sideChildOrCreate(one, DECORATION + context.decoration, base + 2);
         this.noteBefore(base + 2, decorated, trie.record(decorated, a, LEAF_KIND));
         if (three >= 0) this.noteBefore(base, three, trie.record(three, a, LEAF_KIND));
       }
@@ -287,7 +297,7 @@ export class SequenceModel {
       stats[base + 3] = trie.countOf(one, last);
       stats[base + 1] = trie.countOf(contexts[at + 1] as number, last);
       if (level === 0) {
-        stats[base + 2] = trie.countOf(trie.child(one, DECORATION + decoration), last);
+        stats[base + 2] = trie.countOf(trie.sideChild(one, DECORATION + decoration), last);
         stats[base] = trie.countOf(contexts[at + 2] as number, last);
       }
     }
@@ -401,7 +411,7 @@ export class SequenceModel {
       if (context.mode === "late" || root < 0 || !current) {
         const one = context.mode === "late" ? -1 : trie.child(root, BOS);
         nodes[base + 3] = one;
-        nodes[base + 2] = level === 0 ? trie.child(one, DECORATION + context.decoration) : -1;
+        nodes[base + 2] = level === 0 ? trie.sideChild(one, DECORATION + context.decoration) : -1;
         nodes[base + 1] = nodes[base] = -1;
         continue;
       }
@@ -409,7 +419,7 @@ export class SequenceModel {
       const fresh = context.mode === "fresh";
       const one = fresh ? trie.child(root, BOS) : (current.contexts[at] as number);
       nodes[base + 3] = one;
-      nodes[base + 2] = level === 0 ? trie.child(one, DECORATION + context.decoration) : -1;
+      nodes[base + 2] = level === 0 ? trie.sideChild(one, DECORATION + context.decoration) : -1;
       nodes[base + 1] = fresh ? -1 : (current.contexts[at + 1] as number);
       nodes[base] = fresh || level > 0 ? -1 : (current.contexts[at + 2] as number);
     }
