@@ -22,16 +22,13 @@ export interface CalibrationRecord {
 }
 
 export function calibrationRecord(dist: ActionDistribution, trueId: number): CalibrationRecord {
-  const sorted = Float64Array.from(dist.probs).sort().reverse();
-  const top = sorted.slice(0, KEEP);
-  let restMass = 0;
-  for (let i = KEEP; i < sorted.length; i++) restMass += sorted[i] as number;
+  const { top, restMass } = largest(dist.probs, KEEP);
   const known = trueId >= 0 && trueId < dist.probs.length;
   return {
     top,
     logTop: top.map(Math.log),
     restMass,
-    restCount: Math.max(0, sorted.length - KEEP),
+    restCount: Math.max(0, dist.probs.length - KEEP),
     unseenMass: dist.unseenMass,
     trueMass: known ? (dist.probs[trueId] as number) : dist.unseenMass,
     trueShare: known ? 1 : Math.max(1, dist.unseenCount),
@@ -80,4 +77,45 @@ export function fitTemperature(records: readonly CalibrationRecord[]): number {
   const best = Math.exp((lo + hi) / 2);
   // Keep T = 1 unless tempering clearly helps on the held-out records.
   return loss(Math.log(best)) < loss(0) - 1e-6 ? best : 1;
+}
+
+/**
+ * The `keep` largest values (descending) and the sum of the others, in one pass with a min-heap: a full
+ * sort of the vocabulary per held-out record was ~0.1 s of a million-event fit.
+ */
+export function largest(values: Float64Array, keep: number): { top: Float64Array; restMass: number } {
+  const heap = new Float64Array(Math.min(keep, values.length));
+  let size = 0;
+  let restMass = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (size < heap.length) {
+      // Sift up.
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if ((heap[parent] as number) <= v) break;
+        heap[at] = heap[parent] as number;
+        at = parent;
+      }
+      heap[at] = v;
+    } else if (v > (heap[0] as number)) {
+      restMass += heap[0] as number;
+      // Replace the smallest kept value and sift down.
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        if (left >= size) break;
+        const right = left + 1;
+        const child = right < size && (heap[right] as number) < (heap[left] as number) ? right : left;
+        if ((heap[child] as number) >= v) break;
+        heap[at] = heap[child] as number;
+        at = child;
+      }
+      heap[at] = v;
+    } else {
+      restMass += v;
+    }
+  }
+  return { top: heap.sort().reverse(), restMass };
 }
