@@ -10,6 +10,7 @@ import { chronological } from "./sessions.ts";
 import { DEFAULT_UNIVERSE, defaultParams, KINDS, ROW } from "./smoothing.ts";
 import { type TrackerEvidence, trackerEvidence } from "./tracker-evidence.ts";
 import { TrackerThread } from "./tracker-thread.ts";
+import { dropSpareBatches, spareBatchCount } from "./trackers.ts";
 
 export interface FitOptions {
   /** Share of the earliest events only learned from (the model knows too little to judge them). */
@@ -116,6 +117,7 @@ export function fitModel(events: readonly TrailEvent[], options: FitOptions = {}
   clock.lap("trackers");
   const evidence = scoreSample(model, ordered, calibrationStart, sample, found, principalIds);
   clock.lap("scores");
+  profiler.release();
   sequence.temperature = fitTemperature(records);
   model.anomalyScaleBits = anomalyScale(evidence);
   // From here on, every event the model learns keeps its smoothing fitted (see online-tuning.ts).
@@ -201,6 +203,31 @@ function scoreSample(
 }
 
 /**
+ * The ids array of the last fit in this thread, for the next: like the tracker batches (trackers.ts
+ * spareBatch), scratch typed arrays count as external memory until a full collection, and fits repeated in
+ * one process each allocated 8 bytes per event of them (ADR 048).
+ */
+let spareIds: Int32Array | null = null;
+const MAX_SPARE_IDS_BYTES = 64 << 20;
+
+/** Scratch memory this thread keeps for its next fit (ids and tracker batches). */
+export function heldFitScratch(): { idsBytes: number; batches: number } {
+  return { idsBytes: spareIds?.byteLength ?? 0, batches: spareBatchCount() };
+}
+
+/** Lets the scratch kept for a next fit go (a process done fitting). */
+export function releaseFitScratch(): void {
+  spareIds = null;
+  dropSpareBatches();
+}
+
+function takeSpareIds(length: number): Int32Array {
+  const spare = spareIds;
+  spareIds = null;
+  return spare && spare.length >= length ? spare : new Int32Array(length);
+}
+
+/**
  * Profiles what each principal does (for peer clustering) in the pass that orders the events, interning
  * principals and actions into the model's own interners on the way (so the learning pass finds every key
  * already hashed, and reads the ids from here).
@@ -214,8 +241,17 @@ class PeerProfiler {
     private readonly sequence: SequenceModel,
     capacity: number,
   ) {
-    this.principalIds = new Int32Array(capacity);
-    this.actionIds = new Int32Array(capacity);
+    const ids = takeSpareIds(2 * capacity);
+    this.principalIds = ids.subarray(0, capacity);
+    this.actionIds = ids.subarray(capacity, 2 * capacity);
+  }
+
+  /** Hands the ids' memory to the next fit (nothing reads them after this fit). */
+  release(): void {
+    spareIds =
+      this.principalIds.buffer.byteLength <= MAX_SPARE_IDS_BYTES
+        ? new Int32Array(this.principalIds.buffer)
+        : null;
   }
 
   add(event: TrailEvent, index: number): void {

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { TrailEvent } from "../event/types.ts";
 import { scoreEvent } from "./anomaly.ts";
 import { BehaviourModel, noveltyTokens } from "./behaviour-model.ts";
-import { fitModel } from "./fit.ts";
+import { fitModel, heldFitScratch, releaseFitScratch } from "./fit.ts";
 import { NOVELTY_KINDS, type NoveltyKind } from "./novelty.ts";
 import { serializeModel } from "./persist.ts";
 import { chronological } from "./sessions.ts";
@@ -47,6 +47,29 @@ describe("fitModel's tracker thread", () => {
       inThread.observe(event);
     }
     expect(withoutFitInfo(threaded)).toEqual(withoutFitInfo(inThread));
+  });
+
+  it("reuses the previous fit's scratch (ids, tracker batches) and learns what a fit without it learns", () => {
+    // Another fit's events (more of them, a day later): its scratch holds other contents at other sizes.
+    const other = wanderingEvents(30_000).map((event) => ({ ...event, time: event.time + 86_400_000 }));
+    const fit = (events: TrailEvent[], trackerThread = true) => {
+      const model = fitModel(events, { trackerThread });
+      // A worker that failed (say, on a stale batch) would leave the trackers to an in-thread pass.
+      expect(model.fitInfo?.trackerThread).toBe(trackerThread);
+      return withoutFitInfo(model);
+    };
+    releaseFitScratch();
+    const freshTrain = fit(train);
+    releaseFitScratch();
+    const freshOther = fit(other);
+    const held = heldFitScratch();
+    expect(held.idsBytes).toBeGreaterThanOrEqual(2 * 4 * other.length);
+    expect(held.batches).toBeGreaterThan(0);
+    expect(fit(train)).toEqual(freshTrain);
+    expect(fit(other)).toEqual(freshOther);
+    expect(fit(train, false)).toEqual(freshTrain);
+    releaseFitScratch();
+    expect(heldFitScratch()).toEqual({ idsBytes: 0, batches: 0 });
   });
 
   it("counts every network, region and client each principal used (the per-principal origin cache)", () => {

@@ -15,6 +15,7 @@ import {
 } from "./tracker-protocol.ts";
 import {
   batchBuffers,
+  spareBatch,
   type TrackerBatch,
   TrackerBatchBuilder,
   type Trackers,
@@ -132,6 +133,7 @@ export class TrackerThread {
       Atomics.wait(this.state, 0, state, Math.min(1000, limit - waited));
     }
     const reply = receiveMessageOnPort(this.port)?.message as TrackerReply | undefined;
+    this.spareBatches();
     this.port.close();
     this.returns.close();
     if (!reply) return this.giveUp("replied, but no message was queued");
@@ -140,6 +142,16 @@ export class TrackerThread {
       trackers: trackersFromSnapshot(reply.snapshot, model.novelty.tokens),
       evidence: reply.evidence,
     };
+  }
+
+  /** Keeps the batches the worker handed back, and the empty one being filled, for the next fit. */
+  private spareBatches(): void {
+    for (;;) {
+      const returned = receiveMessageOnPort(this.returns)?.message as TrackerBatch | undefined;
+      if (!returned) break;
+      spareBatch(returned);
+    }
+    spareBatch(this.builder.current);
   }
 
   private giveUp(why: string): null {

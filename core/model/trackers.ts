@@ -38,12 +38,48 @@ export interface TrackerBatch {
 }
 
 /** Collects events into batches of `capacity` (the caller sends each full one on). */
+/** Batches a finished fit handed back, for the next fit in this thread (at most MAX_SPARE_BATCHES). */
+const spareBatches: TrackerBatch[] = [];
+const MAX_SPARE_BATCHES = 4;
+
+/**
+ * Keeps a batch for the next fit. A fit's typed arrays count as external memory until a full collection
+ * frees them, and crossing V8's external-memory limit starts a full marking of the caller's heap (ADR
+ * 048): fits repeated in one process (a bench, a server that refits) allocated ~7–10 MB of fresh batches
+ * each.
+ */
+export function spareBatch(batch: TrackerBatch): void {
+  if (spareBatches.length < MAX_SPARE_BATCHES) spareBatches.push({ ...batch, count: 0, newTokenNames: [] });
+}
+
+/** How many batches are kept for the next fit; dropSpareBatches lets them go. */
+export function spareBatchCount(): number {
+  return spareBatches.length;
+}
+
+export function dropSpareBatches(): void {
+  spareBatches.length = 0;
+}
+
 export class TrackerBatchBuilder {
   private batch: TrackerBatch;
   private readonly namesSent = new Array<number>(TOKENS).fill(0);
 
   constructor(private readonly capacity: number) {
-    this.batch = TrackerBatchBuilder.empty(capacity);
+    this.batch = this.fresh();
+  }
+
+  /** The batch now being filled (empty after a take), e.g. to spare it when the fit is done. */
+  get current(): TrackerBatch {
+    return this.batch;
+  }
+
+  /** A spare batch of this capacity, or a new one. */
+  private fresh(): TrackerBatch {
+    const at = spareBatches.findIndex((spare) => spare.principal.length === this.capacity);
+    return at >= 0
+      ? (spareBatches.splice(at, 1)[0] as TrackerBatch)
+      : TrackerBatchBuilder.empty(this.capacity);
   }
 
   private static empty(capacity: number): TrackerBatch {
@@ -103,7 +139,7 @@ export class TrackerBatchBuilder {
     this.batch =
       reuse && reuse.principal.length === this.capacity
         ? { ...reuse, count: 0, newTokenNames: [] }
-        : TrackerBatchBuilder.empty(this.capacity);
+        : this.fresh();
     return taken;
   }
 }
