@@ -52,22 +52,22 @@ describe("fitModel's tracker thread", () => {
   it("reuses the previous fit's scratch (ids, tracker batches) and learns what a fit without it learns", () => {
     // Another fit's events (more of them, a day later): its scratch holds other contents at other sizes.
     const other = wanderingEvents(30_000).map((event) => ({ ...event, time: event.time + 86_400_000 }));
-    const fit = (events: TrailEvent[], trackerThread = true) => {
+    const learn = (events: TrailEvent[], trackerThread = true) => {
       const model = fitModel(events, { trackerThread });
       // A worker that failed (say, on a stale batch) would leave the trackers to an in-thread pass.
       expect(model.fitInfo?.trackerThread).toBe(trackerThread);
       return withoutFitInfo(model);
     };
     releaseFitScratch();
-    const freshTrain = fit(train);
+    const freshTrain = learn(train);
     releaseFitScratch();
-    const freshOther = fit(other);
+    const freshOther = learn(other);
     const held = heldFitScratch();
     expect(held.idsBytes).toBeGreaterThanOrEqual(2 * 4 * other.length);
     expect(held.batches).toBeGreaterThan(0);
-    expect(fit(train)).toEqual(freshTrain);
-    expect(fit(other)).toEqual(freshOther);
-    expect(fit(train, false)).toEqual(freshTrain);
+    expect(learn(train)).toEqual(freshTrain);
+    expect(learn(other)).toEqual(freshOther);
+    expect(learn(train, false)).toEqual(freshTrain);
     releaseFitScratch();
     expect(heldFitScratch()).toEqual({ idsBytes: 0, batches: 0 });
   });
