@@ -4,8 +4,11 @@ import { benchModel } from "./bench.ts";
 describe("benchModel", () => {
   it("reports fit speed and prediction latency as plain numbers (small run; `npm run bench` does 1M)", () => {
     const result = benchModel({ count: 5000, samples: 200, fits: 3 });
+    // One memory probe per fit, just before it.
+    expect(result.memoryNs).toHaveLength(3);
+    for (const ns of result.memoryNs) expect(ns).toBeGreaterThan(0);
     expect(result.events).toBe(5000);
-    const { fitRuns, trackerThread, fitPhases, ...numbers } = result;
+    const { fitRuns, trackerThread, fitPhases, memoryNs, ...numbers } = result;
     for (const value of Object.values(numbers)) expect(Number.isFinite(value)).toBe(true);
     // 5,000 events are below the tracker thread's threshold.
     expect(trackerThread).toBe(false);

@@ -1,6 +1,7 @@
 import type { TrailEvent } from "../event/types.ts";
 import { scoreEvent } from "./anomaly.ts";
 import { fitModel } from "./fit.ts";
+import { memoryLatencyNs } from "./memory-probe.ts";
 import { syntheticEvents } from "./synthetic.ts";
 
 export interface ModelBench {
@@ -23,7 +24,15 @@ export interface ModelBench {
   trackerThread: boolean;
   /** Each fit's seconds per phase (FitInfo.phaseSeconds), in order. */
   fitPhases: Array<Record<string, number>>;
+  /**
+   * Nanoseconds per dependent load over PROBE_BYTES, measured just before each fit (memory-probe.ts): the
+   * machine's state, which the memory-bound sequence pass follows. Empty when `probeMemory` is false.
+   */
+  memoryNs: number[];
 }
+
+/** About the synthetic million's trie (16.5 MB of nodes): whether such a working set stays cached now. */
+const PROBE_BYTES = 16 << 20;
 
 const WARM_UP = 200;
 
@@ -40,7 +49,14 @@ function percentile(sorted: readonly number[], q: number): number {
  * events the model has not seen.
  */
 export function benchModel(
-  options: { events?: TrailEvent[]; count?: number; seed?: number; samples?: number; fits?: number } = {},
+  options: {
+    events?: TrailEvent[];
+    count?: number;
+    seed?: number;
+    samples?: number;
+    fits?: number;
+    probeMemory?: boolean;
+  } = {},
 ): ModelBench {
   const wanted = options.samples ?? 2000;
   let all =
@@ -54,7 +70,9 @@ export function benchModel(
   // few is a measurement. Latencies are taken with the first model.
   const fitRuns: number[] = [];
   const fitPhases: Array<Record<string, number>> = [];
+  const memoryNs: number[] = [];
   const fitOnce = () => {
+    if (options.probeMemory ?? true) memoryNs.push(memoryLatencyNs(PROBE_BYTES));
     const started = performance.now();
     const fitted = fitModel(train);
     fitRuns.push((performance.now() - started) / 1000);
@@ -106,5 +124,6 @@ export function benchModel(
     trieNodes: model.sequence.trie.nodeCount,
     trackerThread: model.fitInfo?.trackerThread ?? false,
     fitPhases,
+    memoryNs,
   };
 }
