@@ -37,7 +37,6 @@ export interface TrackerBatch {
   newTokenNames: string[][];
 }
 
-/** Collects events into batches of `capacity` (the caller sends each full one on). */
 /** Batches a finished fit handed back, for the next fit in this thread (at most MAX_SPARE_BATCHES). */
 const spareBatches: TrackerBatch[] = [];
 const MAX_SPARE_BATCHES = 4;
@@ -61,6 +60,7 @@ export function dropSpareBatches(): void {
   spareBatches.length = 0;
 }
 
+/** Collects events into batches of `capacity` (the caller sends each full one on). */
 export class TrackerBatchBuilder {
   private batch: TrackerBatch;
   private readonly namesSent = new Array<number>(TOKENS).fill(0);
