@@ -14,7 +14,10 @@ export default defineConfig({
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,
         v3_throwAbortReason: true,
-        v3_lazyRouteDiscovery: true,
+        // Not v3_lazyRouteDiscovery: with it, a fetcher loading a resource route (the timeline's forecasts)
+        // while a navigation interrupted the route's discovery got "No route matches URL" (a 404 that
+        // replaced the page; remix-run/react-router#13114). The app has a dozen routes: the whole manifest
+        // ships with the page (ADR 052).
       },
     }),
   ],
