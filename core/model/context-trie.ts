@@ -9,6 +9,13 @@ import { ensureLength, PairTable } from "./pair-table.ts";
 const NODE = 8;
 /** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
 export const LEAF_KIND = 255;
+/** What snapshot() returns and restore() takes (persisted by persist.ts). */
+export interface TrieSnapshot {
+  edges: Int32Array;
+  nodes: Int32Array;
+  kinds: Uint8Array;
+}
+
 /** Symbol of a side slot no side child has claimed yet (symbols are never negative). */
 const UNCLAIMED = -1;
 
@@ -197,7 +204,7 @@ export class ContextTrie {
     return out;
   }
 
-  snapshot(): { edges: Int32Array; nodes: Int32Array; kinds: Uint8Array } {
+  snapshot(): TrieSnapshot {
     return {
       edges: this.edges.entries(),
       nodes: this.nodes.slice(0, this.nodeCount * NODE),
@@ -205,10 +212,7 @@ export class ContextTrie {
     };
   }
 
-  static restore(
-    parts: { edges: Int32Array; nodes: Int32Array; kinds: Uint8Array },
-    sideKinds: readonly number[] = [],
-  ): ContextTrie {
+  static restore(parts: TrieSnapshot, sideKinds: readonly number[] = []): ContextTrie {
     const trie = new ContextTrie({
       edges: PairTable.fromEntries(parts.edges),
       nodes: parts.nodes,

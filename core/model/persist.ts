@@ -3,12 +3,11 @@ import { dirname } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { z } from "zod";
 import { BehaviourModel, type FitInfo, type SessionPeak } from "./behaviour-model.ts";
-import { ContextTrie } from "./context-trie.ts";
 import { Interner } from "./intern.ts";
 import { NoveltyTracker } from "./novelty.ts";
 import { OnlineTuner } from "./online-tuning.ts";
 import { type RatesSnapshot, RateTracker } from "./rates.ts";
-import { DECORATED_KINDS, SequenceModel } from "./sequence-model.ts";
+import { SequenceModel } from "./sequence-model.ts";
 import type { SessionState } from "./session-context.ts";
 import { SurpriseTracker } from "./surprise.ts";
 import { ActivityProfiles } from "./timing.ts";
@@ -142,14 +141,11 @@ export function deserializeModel(data: unknown, source = "model"): BehaviourMode
     principals: new Interner(s.principals),
     peers: new Interner(s.peers),
     peerOf: peerArray(s.peerOf),
-    trie: ContextTrie.restore(
-      {
-        edges: decodeInt32(s.trie.edges),
-        nodes: decodeInt32(s.trie.nodes),
-        kinds: new Uint8Array(Buffer.from(s.trie.kinds, "base64")),
-      },
-      DECORATED_KINDS,
-    ),
+    trie: {
+      edges: decodeInt32(s.trie.edges),
+      nodes: decodeInt32(s.trie.nodes),
+      kinds: new Uint8Array(Buffer.from(s.trie.kinds, "base64")),
+    },
     params: {
       discount: Float64Array.from(s.params.discount),
       strength: Float64Array.from(s.params.strength),

@@ -1,6 +1,6 @@
 import type { Principal, TrailEvent } from "../event/types.ts";
 import { ActionIds } from "./action-ids.ts";
-import { ContextTrie, LEAF_KIND } from "./context-trie.ts";
+import { ContextTrie, LEAF_KIND, type TrieSnapshot } from "./context-trie.ts";
 import type { ActionDistribution } from "./distribution.ts";
 import { applyTemperature, temperedProbabilityOf } from "./distribution.ts";
 import { Interner } from "./intern.ts";
@@ -40,7 +40,7 @@ const DECORATION = BOS + 1;
  * Node kinds followed by decorations (side children) as well as actions: the principal's last-action
  * contexts (level 0, position 3). Their nodes keep a side slot for their first decoration (ContextTrie).
  */
-export const DECORATED_KINDS: readonly number[] = [kindOf(0, 3)];
+const DECORATED_KINDS: readonly number[] = [kindOf(0, 3)];
 /** Most ints the root tables may hold in all (16 MB): past it, further roots use the hash table alone. */
 const ROOT_TABLE_BUDGET = 4_000_000;
 
@@ -115,7 +115,8 @@ export class SequenceModel {
       principals?: Interner;
       peers?: Interner;
       peerOf?: number[];
-      trie?: ContextTrie;
+      /** A persisted trie (ContextTrie.snapshot), restored with this model's side kinds. */
+      trie?: TrieSnapshot;
       params?: SmoothingParams;
       /** Sizes the trie up front (see below). */
       expectedEvents?: number;
@@ -138,17 +139,17 @@ export class SequenceModel {
     // than ~64 MB of it starts a full marking of the caller's heap, which after reading a million events
     // is gigabytes (a first fit on the sample took ~9.5 s with the earlier 0.75 / 0.3 sizing, ~6.3 s with
     // this one, as the marker no longer ran alongside it).
-    this.trie =
-      parts.trie ??
-      new ContextTrie(
-        expected > 0
-          ? {
-              edges: new PairTable(Math.ceil(expected * 0.2)),
-              capacity: Math.ceil(expected * 0.25),
-              sideKinds: DECORATED_KINDS,
-            }
-          : { sideKinds: DECORATED_KINDS },
-      );
+    this.trie = parts.trie
+      ? ContextTrie.restore(parts.trie, DECORATED_KINDS)
+      : new ContextTrie(
+          expected > 0
+            ? {
+                edges: new PairTable(Math.ceil(expected * 0.2)),
+                capacity: Math.ceil(expected * 0.25),
+                sideKinds: DECORATED_KINDS,
+              }
+            : { sideKinds: DECORATED_KINDS },
+        );
     this.params = parts.params ?? defaultParams();
   }
 
