@@ -62,6 +62,53 @@ describe("ContextTrie", () => {
     expect(sortedTriples(a.edges)).toEqual(sortedTriples(b.edges));
   });
 
+  it("keeps a node's first leaf as a count in the node and the rest as nodes, counting and listing them all", () => {
+    const trie = new ContextTrie();
+    const random = mulberry32(13);
+    const contexts = Array.from({ length: 300 }, (_, i) => trie.childOrCreate(0, i, 1));
+    const reference = new Map<number, Map<number, number>>();
+    const recordLeaves = (into: ContextTrie, steps: number) => {
+      for (let i = 0; i < steps; i++) {
+        const node = contexts[Math.floor(random() * contexts.length)] as number;
+        const symbol = random() < 0.7 ? node % 5 : Math.floor(random() * 30);
+        const counts = reference.get(node) ?? new Map<number, number>();
+        counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+        reference.set(node, counts);
+        expect(into.recordLeaf(node, symbol)).toBe(counts.get(symbol));
+      }
+    };
+    const expectLeaves = (t: ContextTrie) => {
+      for (const [node, counts] of reference) {
+        for (const [symbol, count] of counts) expect(t.countOf(node, symbol)).toBe(count);
+        expect(t.countOf(node, 999)).toBe(0);
+        expect(t.total(node)).toBe([...counts.values()].reduce((x, y) => x + y, 0));
+        expect(t.types(node)).toBe(counts.size);
+        const listed = new Map<number, number>();
+        t.forEachFollower(node, (symbol, count) => {
+          expect(listed.has(symbol)).toBe(false);
+          listed.set(symbol, count);
+        });
+        expect(listed).toEqual(counts);
+        // The inline leaf has no node: child() finds none for it.
+        if (t.inlineLeafCount(node) > 0) expect(t.child(node, t.inlineLeafSymbol(node))).toBe(-1);
+      }
+    };
+    recordLeaves(trie, 20_000);
+    expectLeaves(trie);
+    const restored = ContextTrie.restore(trie.snapshot());
+    expectLeaves(restored);
+    // The same counts with every leaf a node: the inline leaves save nodes and leave estimates unchanged.
+    const plain = new ContextTrie();
+    for (let i = 0; i < 300; i++) plain.childOrCreate(0, i, 1);
+    for (const [node, counts] of reference)
+      for (const [symbol, count] of counts)
+        for (let k = 0; k < count; k++) plain.record(node, symbol, LEAF_KIND);
+    expect(trie.nodeCount).toBeLessThan(plain.nodeCount);
+    expect(trie.discountEstimates(2)).toEqual(plain.discountEstimates(2));
+    recordLeaves(restored, 2000);
+    expectLeaves(restored);
+  });
+
   it("keeps side children apart: the first in the node's side slot, the rest in the table, none counted", () => {
     const SIDE = 7;
     const trie = new ContextTrie({ sideKinds: [SIDE] });

@@ -2,9 +2,10 @@ import { ensureLength, PairTable } from "./pair-table.ts";
 
 /**
  * Ints per node: count, total, types, first action child + 1, next sibling + 1, the symbol the node was
- * reached by, and the node's first child inline (its symbol, its id + 1). 32 bytes, so a node never
- * straddles a cache line; a walk over a node's children (every prediction's) reads each child's symbol and
- * count from one line. Node kinds, read only when estimating discounts, live in a byte array beside.
+ * reached by, and the node's first child inline (its symbol, then its id + 1, or minus its count for a
+ * leaf: see recordLeaf). 32 bytes, so a node never straddles a cache line; a walk over a node's children
+ * (every prediction's) reads each child's symbol and count from one line. Node kinds, read only when
+ * estimating discounts, live in a byte array beside.
  */
 const NODE = 8;
 /** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
@@ -28,6 +29,12 @@ const UNCLAIMED = -1;
  * sits in the node itself and only further children go to the hash table: most contexts are followed by
  * one action, and the context node was just touched, so most lookups never leave it. A hash-table probe
  * is a cache miss on a large trie, which made it the single largest cost of a fit.
+ *
+ * Leaves (followers never used as a context: a principal's 4-grams, the peer and everyone levels'
+ * 3-grams) are only a count. A node's first leaf keeps that count in the node's inline slot and has no
+ * node of its own, so recording it touches the context's line alone: the leaf's own line was a cache
+ * miss on most events, and the leaves so kept were over a quarter of a fit's nodes. Further leaves are
+ * nodes in the table, as other children are. A node's followers are all leaves or all nodes.
  *
  * Side children (contexts reached by a decoration rather than an action, never counted under their
  * parent) get a slot of their own: a node of a "side kind" is created with the next node reserved for
@@ -88,19 +95,43 @@ export class ContextTrie {
     return this.nodes[node * NODE + 5] as number;
   }
 
-  /** The child node, or -1 when it does not exist (lookups never grow the trie). */
+  /**
+   * The child node, or -1 when it does not exist (lookups never grow the trie). A leaf kept inline has
+   * no node (-1 too): read leaves with countOf.
+   */
   child(node: number, symbol: number): number {
     if (node < 0) return -1;
     const at = node * NODE;
     const inline = this.nodes[at + 7] as number;
     if (inline === 0) return -1;
-    return this.nodes[at + 6] === symbol ? inline - 1 : this.edges.get(node, symbol);
+    if (this.nodes[at + 6] !== symbol) return this.edges.get(node, symbol);
+    return inline > 0 ? inline - 1 : -1;
   }
 
+  /** Symbol of the leaf kept inline in `node`; meaningful when inlineLeafCount(node) > 0. */
+  inlineLeafSymbol(node: number): number {
+    return this.nodes[node * NODE + 6] as number;
+  }
+
+  /** Count of the leaf kept inline in `node` (0 when it keeps none); the rest are its listed children. */
+  inlineLeafCount(node: number): number {
+    const inline = this.nodes[node * NODE + 7] as number;
+    return inline < 0 ? -inline : 0;
+  }
+
+  /** Calls `visit` with every follower of `node` and its count: the inline leaf, then listed children. */
+  forEachFollower(node: number, visit: (symbol: number, count: number) => void): void {
+    const leaf = this.inlineLeafCount(node);
+    if (leaf > 0) visit(this.inlineLeafSymbol(node), leaf);
+    for (let c = this.firstChild(node); c >= 0; c = this.nextSibling(c))
+      visit(this.symbolOf(c), this.count(c));
+  }
+
+  /** The child node reached by `symbol`, created as `kind` when missing (followers that are nodes). */
   childOrCreate(node: number, symbol: number, kind: number): number {
     const at = node * NODE;
     const inline = this.nodes[at + 7] as number;
-    if (inline !== 0 && this.nodes[at + 6] === symbol) return inline - 1;
+    if (inline > 0 && this.nodes[at + 6] === symbol) return inline - 1;
     // A node with a side slot starts at an even id, so the pair shares a 64-byte line.
     const fresh = this.sideKinds[kind] === 1 ? (this.nodeCount + 1) & ~1 : this.nodeCount;
     const id = inline === 0 ? fresh : this.edges.getOrSet(node, symbol, fresh);
@@ -176,9 +207,37 @@ export class ContextTrie {
     return child;
   }
 
-  /** Count of `symbol` after context `node` (0 when never seen). */
+  /**
+   * Records that leaf `symbol` followed context `node` once; returns the leaf's new count. The first leaf
+   * a node sees is kept inline (see the class comment), later ones are LEAF_KIND nodes in the table.
+   */
+  recordLeaf(node: number, symbol: number): number {
+    const { nodes } = this;
+    const at = node * NODE;
+    const inline = nodes[at + 7] as number;
+    if (inline === 0) {
+      nodes[at + 6] = symbol;
+      nodes[at + 7] = -1;
+      nodes[at + 2] = (nodes[at + 2] as number) + 1;
+      nodes[at + 1] = (nodes[at + 1] as number) + 1;
+      return 1;
+    }
+    if (inline < 0 && nodes[at + 6] === symbol) {
+      nodes[at + 7] = inline - 1;
+      nodes[at + 1] = (nodes[at + 1] as number) + 1;
+      return 1 - inline;
+    }
+    return this.count(this.record(node, symbol, LEAF_KIND));
+  }
+
+  /** Count of `symbol` after context `node` (0 when never seen), whether a node or a leaf kept inline. */
   countOf(node: number, symbol: number): number {
-    const child = this.child(node, symbol);
+    if (node < 0) return 0;
+    const at = node * NODE;
+    const inline = this.nodes[at + 7] as number;
+    if (inline === 0) return 0;
+    if (this.nodes[at + 6] === symbol) return inline > 0 ? this.count(inline - 1) : -inline;
+    const child = this.edges.get(node, symbol);
     return child < 0 ? 0 : this.count(child);
   }
 
@@ -189,6 +248,9 @@ export class ContextTrie {
     for (let node = 1; node < this.nodeCount; node++) {
       const kind = this.kind(node);
       if (kind >= kinds) continue;
+      const leaf = this.inlineLeafCount(node);
+      if (leaf === 1) n1[kind] = (n1[kind] as number) + 1;
+      else if (leaf === 2) n2[kind] = (n2[kind] as number) + 1;
       for (let c = this.firstChild(node); c >= 0; c = this.nextSibling(c)) {
         const count = this.count(c);
         if (count === 1) n1[kind] = (n1[kind] as number) + 1;

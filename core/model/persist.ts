@@ -17,7 +17,8 @@ export const DEFAULT_MODEL_PATH = ".trailcast/model.json.gz";
 const FORMAT = "trailcast-model";
 // 5: trie nodes hold their symbol; kinds are a byte array (ADR 047's layout, stop 14).
 // 6: decorated contexts keep a side slot for their first decoration (stop 16).
-const VERSION = 6;
+// 7: a node's first leaf is a count in the node's inline slot, with no node of its own (stop 17).
+const VERSION = 7;
 
 export class ModelFileError extends Error {}
 

@@ -1,6 +1,6 @@
 import type { Principal, TrailEvent } from "../event/types.ts";
 import { ActionIds } from "./action-ids.ts";
-import { ContextTrie, LEAF_KIND, type TrieSnapshot } from "./context-trie.ts";
+import { ContextTrie, type TrieSnapshot } from "./context-trie.ts";
 import type { ActionDistribution } from "./distribution.ts";
 import { applyTemperature, temperedProbabilityOf } from "./distribution.ts";
 import { Interner } from "./intern.ts";
@@ -134,8 +134,8 @@ export class SequenceModel {
     }
     const expected = Math.min(parts.expectedEvents ?? 0, 8_000_000);
     // Sized for the smaller tries seen, grown beyond (by half for nodes, doubling for the table). Tries
-    // take 0.24 nodes and 0.19 table entries per event on the generated sample, 0.51 and 0.30 on the
-    // synthetic bench. Erring low matters: typed arrays are memory outside V8's heap, and allocating more
+    // take 0.20 nodes and 0.19 table entries per event on the generated sample, 0.38 and 0.28 on the
+    // synthetic bench (stop 17, with first leaves inline). Erring low matters: typed arrays are memory outside V8's heap, and allocating more
     // than ~64 MB of it starts a full marking of the caller's heap, which after reading a million events
     // is gigabytes (a first fit on the sample took ~9.5 s with the earlier 0.75 / 0.3 sizing, ~6.3 s with
     // this one, as the marker no longer ran alongside it).
@@ -250,10 +250,14 @@ export class SequenceModel {
       const three = fresh ? -1 : (contexts[at + 2] as number);
       if (level === 0) {
         const decorated = trie.sideChildOrCreate(one, DECORATION + context.decoration, base + 2);
-        this.noteBefore(base + 2, decorated, trie.record(decorated, a, LEAF_KIND));
-        if (three >= 0) this.noteBefore(base, three, trie.record(three, a, LEAF_KIND));
+        this.noteLeafBefore(base + 2, decorated, trie.recordLeaf(decorated, a));
+        if (three >= 0) this.noteLeafBefore(base, three, trie.recordLeaf(three, a));
+        contexts[at + 2] = two >= 0 ? this.noteBefore(base + 1, two, trie.record(two, a, base)) : -1;
+      } else {
+        // The peer and everyone levels use no 3-action context: what follows their 2 actions is a leaf.
+        if (two >= 0) this.noteLeafBefore(base + 1, two, trie.recordLeaf(two, a));
+        contexts[at + 2] = -1;
       }
-      contexts[at + 2] = two >= 0 ? this.noteBefore(base + 1, two, trie.record(two, a, base)) : -1;
       const afterOne = trie.record(one, a, base + 1);
       contexts[at + 1] = this.noteBefore(base + 3, one, afterOne);
       // Kneser-Ney continuation counts: the no-context node counts in how many distinct one-action
@@ -384,6 +388,14 @@ export class SequenceModel {
     return principalId < 0 ? undefined : this.slotFor(principalId, time).get(principalId);
   }
 
+  /** noteBefore() for a leaf follower of `node` whose count is now `count` (recordLeaf adds 1). */
+  private noteLeafBefore(kind: number, node: number, count: number): void {
+    const at = kind * 3;
+    this.stats[at] = count - 1;
+    this.stats[at + 1] = this.trie.total(node) - 1;
+    this.stats[at + 2] = this.trie.types(node) - (count === 1 ? 1 : 0);
+  }
+
   /** Stores a node's [count, total, types] as they were before `child` was just given `weight`. */
   private noteBefore(kind: number, node: number, child: number, weight = 1): number {
     const count = this.trie.count(child) - weight;
@@ -449,7 +461,7 @@ export class SequenceModel {
         const fresh = context.mode === "fresh";
         const one = fresh ? trie.child(root, BOS) : (state.contexts[at] as number);
         const two = fresh ? -1 : (state.contexts[at + 1] as number);
-        state.contexts[at + 2] = a < 0 ? -1 : trie.child(two, a);
+        state.contexts[at + 2] = a < 0 || level > 0 ? -1 : trie.child(two, a);
         state.contexts[at + 1] = a < 0 ? -1 : trie.child(one, a);
         state.contexts[at] = a < 0 ? -1 : trie.child(root, a);
       }

@@ -345,6 +345,11 @@ function discountOnto(
   const escapeMass = (theta + d * store.types(node)) / (total + theta);
   for (let a = 0; a < vocabSize; a++) out[a] = (out[a] as number) * escapeMass;
   const scale = 1 / (total + theta);
+  const leaf = store.inlineLeafCount(node);
+  if (leaf > 0) {
+    const a = store.inlineLeafSymbol(node);
+    if (a < vocabSize) out[a] = (out[a] as number) + (leaf - d) * scale;
+  }
   for (let c = store.firstChild(node); c >= 0; c = store.nextSibling(c)) {
     const a = store.symbolOf(c);
     if (a < vocabSize) out[a] = (out[a] as number) + (store.count(c) - d) * scale;
