@@ -7,7 +7,7 @@ import { RateTracker } from "./rates.ts";
 import { SequenceModel } from "./sequence-model.ts";
 import type { SessionState } from "./session-context.ts";
 import { startsNewSession } from "./sessions.ts";
-import { KINDS, ROW, scalarProbability } from "./smoothing.ts";
+import { ROW, scalarProbability } from "./smoothing.ts";
 import { SurpriseTracker } from "./surprise.ts";
 import { ActivityProfiles } from "./timing.ts";
 import { isAccessDenied, networksOf, serviceOfAction, uaFamily } from "./tokens.ts";
@@ -110,7 +110,6 @@ export class BehaviourModel {
     tokens: this.tokenScratch,
   };
   private readonly statsScratch = new Float64Array(ROW);
-  private readonly kindScratch = new Float64Array(KINDS);
   private readonly ownerScratch: [number, number, number] = [0, 0, 0];
   private readonly serviceTokens: number[] = [];
   private readonly accountByPrincipal: number[] = [];
@@ -364,7 +363,7 @@ export class BehaviourModel {
     const { sequence, statsScratch } = this;
     const query = { principal: event.principal, time: event.time, sessionKey: event.sessionKey };
     sequence.nodeStats(query, sequence.actions.idOf(event.action), statsScratch, 0);
-    return scalarProbability(sequence.params, statsScratch, 0, this.kindScratch);
+    return scalarProbability(sequence.params, statsScratch, 0);
   }
 
   top(dist: ActionDistribution, k: number): Prediction[] {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { fitSmoothing, fullPassEvaluator, heldOutLoss, latticeEvaluator } from "./hyperparams.ts";
 import {
   AFTER_SINGLE,
+  chainProbability,
+  chainValues,
   DEFAULT_UNIVERSE,
   defaultParams,
   IN_RUN,
@@ -73,6 +75,28 @@ describe("fitSmoothing", () => {
           expect(losses[i]).toBeCloseTo(heldOutLoss(params, stats, count), 12);
         });
         values[kind] = kept as number;
+      }
+    }
+  });
+});
+
+describe("chainProbability", () => {
+  it("gives chainValues' bits for both chains under random parameters", () => {
+    const count = 2000;
+    const stats = randomStats(count, 4);
+    const random = mulberry32(5);
+    const params = { ...defaultParams(), universe: 1000 + Math.floor(random() * 30_000) };
+    for (let kind = 0; kind < KINDS; kind++) {
+      params.discount[kind] = 0.05 + 0.9 * random();
+      params.strength[kind] = random() < 0.3 ? 0 : 5 * random();
+      params.mix[kind] = random();
+    }
+    const out = new Float64Array(KINDS);
+    for (let i = 0; i < count; i++) {
+      for (const which of [0, 1] as const) {
+        expect(chainProbability(params, stats, i * ROW, which)).toBe(
+          chainValues(params, stats, i * ROW, which, out, 0, 0),
+        );
       }
     }
   });

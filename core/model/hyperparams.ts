@@ -39,10 +39,9 @@ export const MIN_HELD_OUT_FOR_UNTIED = 2000;
 
 /** Mean negative log-likelihood (nats) of the held-out true actions, from recorded node statistics. */
 export function heldOutLoss(params: SmoothingParams, stats: Float64Array, count: number): number {
-  const scratch = new Float64Array(KINDS);
   let loss = 0;
   for (let i = 0; i < count; i++) {
-    loss -= Math.log(scalarProbability(params, stats, i * ROW, scratch));
+    loss -= Math.log(scalarProbability(params, stats, i * ROW));
   }
   return count === 0 ? 0 : loss / count;
 }

@@ -55,13 +55,12 @@ describe("SequenceModel", () => {
     model.params.copy[0] = 0.2;
     model.params.hazard.set([0.5, 2, 4, 8, 0.7]);
     const stats = new Float64Array(ROW);
-    const scratch = new Float64Array(KINDS);
     for (const e of events.slice(2500, 2600)) {
       const query = { principal: e.principal, time: e.time, sessionKey: e.sessionKey };
       const id = model.actions.idOf(e.action);
       model.nodeStats(query, id, stats, 0);
       const dense = model.rawDistribution(query).probs[id] as number;
-      expect(scalarProbability(model.params, stats, 0, scratch)).toBeCloseTo(dense, 12);
+      expect(scalarProbability(model.params, stats, 0)).toBeCloseTo(dense, 12);
       model.observe(e);
     }
   });
@@ -147,10 +146,9 @@ describe("SequenceModel", () => {
     expect(sum).toBeCloseTo(1, 12);
     // The statistics-based probability (fitting) agrees inside a run, for the run's call and any other.
     const stats = new Float64Array(ROW);
-    const scratch = new Float64Array(KINDS);
     for (const id of [poll, next, model.actions.idOf("ssm:SendCommand")]) {
       model.nodeStats(query, id, stats, 0);
-      expect(scalarProbability(model.params, stats, 0, scratch)).toBeCloseTo(dist.probs[id] as number, 12);
+      expect(scalarProbability(model.params, stats, 0)).toBeCloseTo(dist.probs[id] as number, 12);
     }
   });
 

@@ -97,7 +97,6 @@ export class SequenceModel {
   /** Repeat mode of the last located query (smoothing.ts AFTER_SINGLE / IN_RUN, else 0) and its last call. */
   private locatedMode = 0;
   private locatedLast = -1;
-  private readonly scratch = new Float64Array(KINDS);
   private readonly context: ResolvedContext = { mode: "fresh", decoration: 0 };
   /**
    * Per level, per owner id: action id → child of the owner's root + 1 (see recordAtRoot). Indexed by the
@@ -273,7 +272,7 @@ export class SequenceModel {
     }
     if (context.mode === "late") return Number.NaN;
     if (continues) for (let kind = 0; kind < KINDS; kind++) stats[LAST_AT + kind] = stats[kind * 3] as number;
-    const p = scalarProbability(this.params, stats, 0, this.scratch);
+    const p = scalarProbability(this.params, stats, 0);
     state.run = context.mode === "continue" && a === state.lastAction ? state.run + 1 : 1;
     state.lastAction = a;
     state.lastTime = event.time;
