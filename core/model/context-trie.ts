@@ -30,8 +30,8 @@ const UNCLAIMED = -1;
  * one action, and the context node was just touched, so most lookups never leave it. A hash-table probe
  * is a cache miss on a large trie, which made it the single largest cost of a fit.
  *
- * Leaves (followers never used as a context: a principal's 4-grams, the peer and everyone levels'
- * 3-grams) are only a count. A node's first leaf keeps that count in the node's inline slot and has no
+ * Leaves (followers never used as a context: a principal's 4-grams and decorated contexts' followers, the
+ * peer and everyone levels' 3-grams) are only a count. A node's first leaf keeps that count in the node's inline slot and has no
  * node of its own, so recording it touches the context's line alone: the leaf's own line was a cache
  * miss on most events, and the leaves so kept were over a quarter of a fit's nodes. Further leaves are
  * nodes in the table, as other children are. A node's followers are all leaves or all nodes.
