@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ContextTrie, LEAF_KIND } from "./context-trie.ts";
+import { ContextTrie, INLINE_SLOTS, LEAF_KIND } from "./context-trie.ts";
 import { mulberry32 } from "./synthetic.ts";
 
 /** Records random (context, action) pairs, returning a plain-Map reference of what the trie must hold. */
@@ -25,6 +25,7 @@ function expectMatches(trie: ContextTrie, reference: Map<number, Map<number, num
     let total = 0;
     for (const [symbol, count] of counts) {
       expect(trie.countOf(node, symbol)).toBe(count);
+      expect(trie.count(trie.child(node, symbol))).toBe(count);
       total += count;
     }
     expect(trie.total(node)).toBe(total);
@@ -45,7 +46,7 @@ function sortedTriples(edges: Int32Array): number[][] {
 }
 
 describe("ContextTrie", () => {
-  it("counts followers exactly, first child inline and the rest in the table", () => {
+  it("counts followers exactly, the first children inline and the rest in the table", () => {
     const trie = new ContextTrie();
     expectMatches(trie, fill(trie, 3, 20_000));
   });
@@ -62,7 +63,7 @@ describe("ContextTrie", () => {
     expect(sortedTriples(a.edges)).toEqual(sortedTriples(b.edges));
   });
 
-  it("keeps a node's first leaf as a count in the node and the rest as nodes, counting and listing them all", () => {
+  it("keeps a node's first leaves as counts in the node and the rest as nodes, counting and listing them all", () => {
     const trie = new ContextTrie();
     const random = mulberry32(13);
     const contexts = Array.from({ length: 300 }, (_, i) => trie.childOrCreate(0, i, 1));
@@ -89,8 +90,10 @@ describe("ContextTrie", () => {
           listed.set(symbol, count);
         });
         expect(listed).toEqual(counts);
-        // The inline leaf has no node: child() finds none for it.
-        if (t.inlineLeafCount(node) > 0) expect(t.child(node, t.inlineLeafSymbol(node))).toBe(-1);
+        // Inline leaves have no node: child() finds none for them.
+        for (let slot = 0; slot < INLINE_SLOTS; slot++) {
+          if (t.inlineLeafCount(node, slot) > 0) expect(t.child(node, t.inlineSymbol(node, slot))).toBe(-1);
+        }
       }
     };
     recordLeaves(trie, 20_000);
@@ -118,7 +121,7 @@ describe("ContextTrie", () => {
     const actions = new Map<number, Map<number, number>>();
     for (let i = 0; i < 5000; i++) {
       if (parents.length < 50 && random() < 0.2) {
-        // Side-kind nodes created among other nodes, so some start at an odd id and need aligning.
+        // Side-kind nodes created among other nodes.
         trie.record(0, 100 + parents.length, LEAF_KIND);
         parents.push(trie.record(0, 1000 + parents.length, SIDE));
         continue;
@@ -143,8 +146,6 @@ describe("ContextTrie", () => {
     const restored = ContextTrie.restore(trie.snapshot(), [SIDE]);
     for (const t of [trie, restored]) {
       for (const parent of parents) {
-        // An even id, its slot right after it: one cache line for the pair.
-        expect(parent % 2).toBe(0);
         const known = sides.get(parent) ?? new Map<number, number>();
         const first = [...known.values()].includes(parent + 1);
         expect(first).toBe(known.size > 0);
@@ -160,7 +161,7 @@ describe("ContextTrie", () => {
         expect(listed).toEqual(actions.get(parent) ?? new Map());
       }
     }
-    // Unclaimed slots and skipped ids are leaves: they never weigh in the discount estimates.
+    // Unclaimed slots are leaves: they never weigh in the discount estimates.
     const plain = new ContextTrie();
     for (const parent of parents)
       for (const [s, c] of actions.get(parent) ?? [])

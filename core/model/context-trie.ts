@@ -2,12 +2,17 @@ import { ensureLength, PairTable } from "./pair-table.ts";
 
 /**
  * Ints per node: count, total, types, first action child + 1, next sibling + 1, the symbol the node was
- * reached by, and the node's first child inline (its symbol, then its id + 1, or minus its count for a
- * leaf: see recordLeaf). 32 bytes, so a node never straddles a cache line; a walk over a node's children
- * (every prediction's) reads each child's symbol and count from one line. Node kinds, read only when
- * estimating discounts, live in a byte array beside.
+ * reached by, then INLINE_SLOTS children kept in the node, each its symbol and either its id + 1 or, for
+ * a leaf, minus its count (see recordLeaf); a slot holding 0 is free, and slots fill in order. 64 bytes,
+ * one cache line: a lookup among a node's first five children reads nothing else, and a walk over its
+ * listed children (every prediction's) reads each child's symbol and count from one line. Node kinds,
+ * read only when estimating discounts, live in a byte array beside.
  */
-const NODE = 8;
+const NODE = 16;
+/** Children kept in a node before the rest go to the hash table. */
+export const INLINE_SLOTS = 5;
+/** Offset of the first inline slot's symbol (its reference follows). */
+const SLOTS_AT = 6;
 /** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
 export const LEAF_KIND = 255;
 /** What snapshot() returns and restore() takes (persisted by persist.ts). */
@@ -25,22 +30,22 @@ const UNCLAIMED = -1;
  * s1…sk from an owner's root is the context "s1…sk happened last"; its action children carry the counts
  * of what followed. Because "a followed context c" is the node child(c, a), the increment that records
  * an event also yields the next event's context node: one lookup per order per event.
- * Fields are interleaved (8 ints per node) so an update touches few cache lines. Each node's first child
- * sits in the node itself and only further children go to the hash table: most contexts are followed by
- * one action, and the context node was just touched, so most lookups never leave it. A hash-table probe
- * is a cache miss on a large trie, which made it the single largest cost of a fit.
+ * Fields are interleaved (one cache line per node) so an update touches few lines. A node's first
+ * INLINE_SLOTS children sit in the node itself and only further children go to the hash table: most
+ * contexts are followed by few actions, and the context node was just touched, so most lookups never
+ * leave it. A hash-table probe is a cache miss on a large trie, which made it the single largest cost of
+ * a fit; with one inline child the generated sample's fits probed 3.7 times per event (its principals'
+ * contexts are followed by many actions), with five 1.25 times (ADR 047).
  *
  * Leaves (followers never used as a context: a principal's 4-grams and decorated contexts' followers, the
- * peer and everyone levels' 3-grams) are only a count. A node's first leaf keeps that count in the node's inline slot and has no
- * node of its own, so recording it touches the context's line alone: the leaf's own line was a cache
- * miss on most events, and the leaves so kept were over a quarter of a fit's nodes. Further leaves are
- * nodes in the table, as other children are. A node's followers are all leaves or all nodes.
+ * peer and everyone levels' 3-grams) are only a count. A leaf kept inline has no node of its own: its
+ * count is in the slot, so recording it touches the context's line alone. Further leaves are nodes in the
+ * table, as other children are. A node's followers are all leaves or all nodes.
  *
  * Side children (contexts reached by a decoration rather than an action, never counted under their
  * parent) get a slot of their own: a node of a "side kind" is created with the next node reserved for
- * its first side child, both in one cache line. Otherwise a node followed by both kinds of children spent
- * its inline slot on whichever came first, and every lookup of the other kind probed the table (the
- * principal's last-action contexts: one probe per event, for the action after it).
+ * its first side child. Otherwise a node followed by both kinds of children spent its inline slots on
+ * both, and the principal's last-action contexts (a decoration before every action) half of theirs.
  */
 export class ContextTrie {
   private readonly edges: PairTable;
@@ -101,44 +106,56 @@ export class ContextTrie {
    */
   child(node: number, symbol: number): number {
     if (node < 0) return -1;
-    const at = node * NODE;
-    const inline = this.nodes[at + 7] as number;
-    if (inline === 0) return -1;
-    if (this.nodes[at + 6] !== symbol) return this.edges.get(node, symbol);
-    return inline > 0 ? inline - 1 : -1;
+    const { nodes } = this;
+    const at = node * NODE + SLOTS_AT;
+    for (let slot = at; slot < at + 2 * INLINE_SLOTS; slot += 2) {
+      const ref = nodes[slot + 1] as number;
+      if (ref === 0) return -1; // slots fill in order: a free one means no further child anywhere
+      if (nodes[slot] === symbol) return ref > 0 ? ref - 1 : -1;
+    }
+    return this.edges.get(node, symbol);
   }
 
-  /** Symbol of the leaf kept inline in `node`; meaningful when inlineLeafCount(node) > 0. */
-  inlineLeafSymbol(node: number): number {
-    return this.nodes[node * NODE + 6] as number;
+  /** Symbol held in inline slot `slot` (0 ≤ slot < INLINE_SLOTS) of `node`. */
+  inlineSymbol(node: number, slot: number): number {
+    return this.nodes[node * NODE + SLOTS_AT + 2 * slot] as number;
   }
 
-  /** Count of the leaf kept inline in `node` (0 when it keeps none); the rest are its listed children. */
-  inlineLeafCount(node: number): number {
-    const inline = this.nodes[node * NODE + 7] as number;
-    return inline < 0 ? -inline : 0;
+  /** Count of the leaf in inline slot `slot` of `node`; 0 when the slot is free or holds a node. */
+  inlineLeafCount(node: number, slot: number): number {
+    const ref = this.nodes[node * NODE + SLOTS_AT + 2 * slot + 1] as number;
+    return ref < 0 ? -ref : 0;
   }
 
-  /** Calls `visit` with every follower of `node` and its count: the inline leaf, then listed children. */
+  /** Calls `visit` with every follower of `node` and its count: inline leaves, then listed children. */
   forEachFollower(node: number, visit: (symbol: number, count: number) => void): void {
-    const leaf = this.inlineLeafCount(node);
-    if (leaf > 0) visit(this.inlineLeafSymbol(node), leaf);
+    for (let slot = 0; slot < INLINE_SLOTS; slot++) {
+      const leaf = this.inlineLeafCount(node, slot);
+      if (leaf > 0) visit(this.inlineSymbol(node, slot), leaf);
+    }
     for (let c = this.firstChild(node); c >= 0; c = this.nextSibling(c))
       visit(this.symbolOf(c), this.count(c));
   }
 
   /** The child node reached by `symbol`, created as `kind` when missing (followers that are nodes). */
   childOrCreate(node: number, symbol: number, kind: number): number {
-    const at = node * NODE;
-    const inline = this.nodes[at + 7] as number;
-    if (inline > 0 && this.nodes[at + 6] === symbol) return inline - 1;
-    // A node with a side slot starts at an even id, so the pair shares a 64-byte line.
-    const fresh = this.sideKinds[kind] === 1 ? (this.nodeCount + 1) & ~1 : this.nodeCount;
-    const id = inline === 0 ? fresh : this.edges.getOrSet(node, symbol, fresh);
+    const { nodes } = this;
+    const at = node * NODE + SLOTS_AT;
+    let free = -1;
+    for (let slot = at; slot < at + 2 * INLINE_SLOTS; slot += 2) {
+      const ref = nodes[slot + 1] as number;
+      if (ref === 0) {
+        free = slot;
+        break;
+      }
+      if (ref > 0 && nodes[slot] === symbol) return ref - 1;
+    }
+    const fresh = this.nodeCount;
+    const id = free >= 0 ? fresh : this.edges.getOrSet(node, symbol, fresh);
     if (id === fresh) {
-      if (inline === 0) {
-        this.nodes[at + 6] = symbol;
-        this.nodes[at + 7] = id + 1;
+      if (free >= 0) {
+        nodes[free] = symbol;
+        nodes[free + 1] = id + 1;
       }
       this.create(id, symbol, kind);
       if (this.sideKinds[kind] === 1) this.create(id + 1, UNCLAIMED, LEAF_KIND);
@@ -167,18 +184,13 @@ export class ContextTrie {
     return id;
   }
 
-  /** Makes node `id` (at or past the end; ids skipped on the way become unused leaves). */
+  /** Makes node `id`, the next one. */
   private create(id: number, symbol: number, kind: number): void {
-    const from = this.nodeCount;
     this.nodeCount = id + 1;
     // Growing by half, not doubling: the arrays are the largest a fit allocates (see SequenceModel).
     if (this.nodeCount * NODE > this.nodes.length)
       this.nodes = ensureLength(this.nodes, this.nodeCount * NODE, 1.5);
     if (this.nodeCount > this.kinds.length) this.kinds = ensureLength(this.kinds, this.nodeCount, 1.5);
-    for (let skipped = from; skipped < id; skipped++) {
-      this.nodes[skipped * NODE + 5] = UNCLAIMED;
-      this.kinds[skipped] = LEAF_KIND;
-    }
     this.nodes[id * NODE + 5] = symbol;
     this.kinds[id] = kind;
   }
@@ -214,18 +226,20 @@ export class ContextTrie {
   recordLeaf(node: number, symbol: number): number {
     const { nodes } = this;
     const at = node * NODE;
-    const inline = nodes[at + 7] as number;
-    if (inline === 0) {
-      nodes[at + 6] = symbol;
-      nodes[at + 7] = -1;
-      nodes[at + 2] = (nodes[at + 2] as number) + 1;
-      nodes[at + 1] = (nodes[at + 1] as number) + 1;
-      return 1;
-    }
-    if (inline < 0 && nodes[at + 6] === symbol) {
-      nodes[at + 7] = inline - 1;
-      nodes[at + 1] = (nodes[at + 1] as number) + 1;
-      return 1 - inline;
+    for (let slot = at + SLOTS_AT; slot < at + SLOTS_AT + 2 * INLINE_SLOTS; slot += 2) {
+      const ref = nodes[slot + 1] as number;
+      if (ref === 0) {
+        nodes[slot] = symbol;
+        nodes[slot + 1] = -1;
+        nodes[at + 2] = (nodes[at + 2] as number) + 1;
+        nodes[at + 1] = (nodes[at + 1] as number) + 1;
+        return 1;
+      }
+      if (ref < 0 && nodes[slot] === symbol) {
+        nodes[slot + 1] = ref - 1;
+        nodes[at + 1] = (nodes[at + 1] as number) + 1;
+        return 1 - ref;
+      }
     }
     return this.count(this.record(node, symbol, LEAF_KIND));
   }
@@ -233,10 +247,13 @@ export class ContextTrie {
   /** Count of `symbol` after context `node` (0 when never seen), whether a node or a leaf kept inline. */
   countOf(node: number, symbol: number): number {
     if (node < 0) return 0;
-    const at = node * NODE;
-    const inline = this.nodes[at + 7] as number;
-    if (inline === 0) return 0;
-    if (this.nodes[at + 6] === symbol) return inline > 0 ? this.count(inline - 1) : -inline;
+    const { nodes } = this;
+    const at = node * NODE + SLOTS_AT;
+    for (let slot = at; slot < at + 2 * INLINE_SLOTS; slot += 2) {
+      const ref = nodes[slot + 1] as number;
+      if (ref === 0) return 0;
+      if (nodes[slot] === symbol) return ref > 0 ? this.count(ref - 1) : -ref;
+    }
     const child = this.edges.get(node, symbol);
     return child < 0 ? 0 : this.count(child);
   }
@@ -248,9 +265,11 @@ export class ContextTrie {
     for (let node = 1; node < this.nodeCount; node++) {
       const kind = this.kind(node);
       if (kind >= kinds) continue;
-      const leaf = this.inlineLeafCount(node);
-      if (leaf === 1) n1[kind] = (n1[kind] as number) + 1;
-      else if (leaf === 2) n2[kind] = (n2[kind] as number) + 1;
+      for (let slot = 0; slot < INLINE_SLOTS; slot++) {
+        const leaf = this.inlineLeafCount(node, slot);
+        if (leaf === 1) n1[kind] = (n1[kind] as number) + 1;
+        else if (leaf === 2) n2[kind] = (n2[kind] as number) + 1;
+      }
       for (let c = this.firstChild(node); c >= 0; c = this.nextSibling(c)) {
         const count = this.count(c);
         if (count === 1) n1[kind] = (n1[kind] as number) + 1;

@@ -18,7 +18,8 @@ const FORMAT = "trailcast-model";
 // 5: trie nodes hold their symbol; kinds are a byte array (ADR 047's layout, stop 14).
 // 6: decorated contexts keep a side slot for their first decoration (stop 16).
 // 7: a node's first leaf is a count in the node's inline slot, with no node of its own (stop 17).
-const VERSION = 7;
+// 8: nodes are 16 ints with five inline children (stop 17).
+const VERSION = 8;
 
 export class ModelFileError extends Error {}
 

@@ -133,18 +133,19 @@ export class SequenceModel {
     }
     const expected = Math.min(parts.expectedEvents ?? 0, 8_000_000);
     // Sized for the smaller tries seen, grown beyond (by half for nodes, doubling for the table). Tries
-    // take 0.20 nodes and 0.19 table entries per event on the generated sample, 0.38 and 0.28 on the
-    // synthetic bench (stop 17, with first leaves inline). Erring low matters: typed arrays are memory
-    // outside V8's heap, and allocating more than ~64 MB of it starts a full marking of the caller's heap,
-    // which after reading a million events is gigabytes (a first fit on the sample took ~9.5 s with the
-    // earlier 0.75 / 0.3 sizing, ~6.3 s with this one, as the marker no longer ran alongside it).
+    // take 0.12 nodes (64 bytes each) and 0.10 table entries per event on the generated sample, 0.30 and
+    // 0.14 on the synthetic bench (stop 17, five inline children). Erring low matters: typed arrays are
+    // memory outside V8's heap, and allocating more than ~64 MB of it starts a full marking of the
+    // caller's heap, which after reading a million events is gigabytes (a first fit on the sample took
+    // ~9.5 s with an earlier 0.75 / 0.3 sizing, ~6.3 s with a smaller one, as the marker no longer ran
+    // alongside it).
     this.trie = parts.trie
       ? ContextTrie.restore(parts.trie, DECORATED_KINDS)
       : new ContextTrie(
           expected > 0
             ? {
-                edges: new PairTable(Math.ceil(expected * 0.2)),
-                capacity: Math.ceil(expected * 0.25),
+                edges: new PairTable(Math.ceil(expected * 0.1)),
+                capacity: Math.ceil(expected * 0.2),
                 sideKinds: DECORATED_KINDS,
               }
             : { sideKinds: DECORATED_KINDS },

@@ -1,4 +1,4 @@
-import type { ContextTrie } from "./context-trie.ts";
+import { type ContextTrie, INLINE_SLOTS } from "./context-trie.ts";
 
 /**
  * Graphical Pitman-Yor back-off (Wood & Teh 2009, "A hierarchical nonparametric Bayesian approach to
@@ -414,9 +414,10 @@ function discountOnto(
   const escapeMass = (theta + d * store.types(node)) / (total + theta);
   for (let a = 0; a < vocabSize; a++) out[a] = (out[a] as number) * escapeMass;
   const scale = 1 / (total + theta);
-  const leaf = store.inlineLeafCount(node);
-  if (leaf > 0) {
-    const a = store.inlineLeafSymbol(node);
+  for (let slot = 0; slot < INLINE_SLOTS; slot++) {
+    const leaf = store.inlineLeafCount(node, slot);
+    if (leaf === 0) continue;
+    const a = store.inlineSymbol(node, slot);
     if (a < vocabSize) out[a] = (out[a] as number) + (leaf - d) * scale;
   }
   for (let c = store.firstChild(node); c >= 0; c = store.nextSibling(c)) {
