@@ -191,7 +191,7 @@ export function chainProbability(
   return shorter0;
 }
 
-/** One node's value over its base (chainValues' arithmetic): the base itself when the node is absent. */
+/** One node's value over its base (both chains' arithmetic): the base itself when the node is absent. */
 function nodeValue(
   params: SmoothingParams,
   stats: Float64Array,
@@ -286,7 +286,7 @@ export function chainValues(
   fromStep: number,
   toStep = KINDS,
 ): number {
-  const { discount, strength, mix } = params;
+  const { mix } = params;
   const countAt = which === 0 ? offset : offset + LAST_AT;
   const countStride = which === 0 ? 3 : 1;
   for (let step = fromStep; step < toStep; step++) {
@@ -301,17 +301,7 @@ export function chainValues(
       const m = mix[kind] as number;
       base = noContext ? parent : m * (out[outAt + kind + 1] as number) + (1 - m) * parent;
     }
-    const at = offset + kind * 3;
-    const total = stats[at + 1] as number;
-    if (total === 0) {
-      out[outAt + kind] = base;
-    } else {
-      const d = discount[kind] as number;
-      const theta = strength[kind] as number;
-      const count = stats[countAt + kind * countStride] as number;
-      const kept = count > d ? count - d : 0;
-      out[outAt + kind] = (kept + (theta + d * (stats[at + 2] as number)) * base) / (total + theta);
-    }
+    out[outAt + kind] = nodeValue(params, stats, offset, countAt + kind * countStride, kind, base);
   }
   return out[outAt] as number;
 }
