@@ -390,20 +390,21 @@ export class SequenceModel {
 
   /** noteBefore() for a leaf follower of `node` whose count is now `count` (recordLeaf adds 1). */
   private noteLeafBefore(kind: number, node: number, count: number): void {
-    const at = kind * 3;
-    this.stats[at] = count - 1;
-    this.stats[at + 1] = this.trie.total(node) - 1;
-    this.stats[at + 2] = this.trie.types(node) - (count === 1 ? 1 : 0);
+    this.noteCounts(kind, node, count - 1, 1);
   }
 
   /** Stores a node's [count, total, types] as they were before `child` was just given `weight`. */
   private noteBefore(kind: number, node: number, child: number, weight = 1): number {
-    const count = this.trie.count(child) - weight;
-    const at = kind * 3;
-    this.stats[at] = count;
-    this.stats[at + 1] = this.trie.total(node) - weight;
-    this.stats[at + 2] = this.trie.types(node) - (count === 0 ? 1 : 0);
+    this.noteCounts(kind, node, this.trie.count(child) - weight, weight);
     return child;
+  }
+
+  /** [count before, total, types] of a node whose follower (counted `before` times) just got `weight`. */
+  private noteCounts(kind: number, node: number, before: number, weight: number): void {
+    const at = kind * 3;
+    this.stats[at] = before;
+    this.stats[at + 1] = this.trie.total(node) - weight;
+    this.stats[at + 2] = this.trie.types(node) - (before === 0 ? 1 : 0);
   }
 
   /** Fills this.nodes with the lattice for a query (-1 = absent); lookups only. */
