@@ -90,6 +90,9 @@ describe("ContextTrie", () => {
           listed.set(symbol, count);
         });
         expect(listed).toEqual(counts);
+        // The first INLINE_SLOTS leaves fill the slots (the layout's point: no table probe for them).
+        const inline = Array.from({ length: INLINE_SLOTS }, (_, slot) => t.inlineLeafCount(node, slot) > 0);
+        expect(inline.filter(Boolean).length).toBe(Math.min(INLINE_SLOTS, counts.size));
         // Inline leaves have no node: child() finds none for them.
         for (let slot = 0; slot < INLINE_SLOTS; slot++) {
           if (t.inlineLeafCount(node, slot) > 0) expect(t.child(node, t.inlineSymbol(node, slot))).toBe(-1);

@@ -13,6 +13,8 @@ const NODE = 16;
 export const INLINE_SLOTS = 5;
 /** Offset of the first inline slot's symbol (its reference follows). */
 const SLOTS_AT = 6;
+/** slotOf(): every inline slot holds another symbol, so the child, if any, is in the table. */
+const IN_TABLE = -1;
 /** Kind of nodes never used as a context (leaves such as 4-grams): excluded from discount estimates. */
 export const LEAF_KIND = 255;
 /** What snapshot() returns and restore() takes (persisted by persist.ts). */
@@ -106,14 +108,27 @@ export class ContextTrie {
    */
   child(node: number, symbol: number): number {
     if (node < 0) return -1;
+    const slot = this.slotOf(node, symbol);
+    if (slot >= 0) {
+      const ref = this.nodes[slot + 1] as number;
+      return ref > 0 ? ref - 1 : -1;
+    }
+    return slot === IN_TABLE ? this.edges.get(node, symbol) : -1;
+  }
+
+  /**
+   * Where `symbol` is among `node`'s inline slots: the index in `nodes` of its slot; when a free slot
+   * ends the search first, -2 minus that free slot's index (slots fill in order, so no child follows,
+   * inline or in the table); IN_TABLE when every slot holds another symbol.
+   */
+  private slotOf(node: number, symbol: number): number {
     const { nodes } = this;
     const at = node * NODE + SLOTS_AT;
     for (let slot = at; slot < at + 2 * INLINE_SLOTS; slot += 2) {
-      const ref = nodes[slot + 1] as number;
-      if (ref === 0) return -1; // slots fill in order: a free one means no further child anywhere
-      if (nodes[slot] === symbol) return ref > 0 ? ref - 1 : -1;
+      if (nodes[slot + 1] === 0) return -2 - slot;
+      if (nodes[slot] === symbol) return slot;
     }
-    return this.edges.get(node, symbol);
+    return IN_TABLE;
   }
 
   /** Symbol held in inline slot `slot` (0 ≤ slot < INLINE_SLOTS) of `node`. */
@@ -140,16 +155,9 @@ export class ContextTrie {
   /** The child node reached by `symbol`, created as `kind` when missing (followers that are nodes). */
   childOrCreate(node: number, symbol: number, kind: number): number {
     const { nodes } = this;
-    const at = node * NODE + SLOTS_AT;
-    let free = -1;
-    for (let slot = at; slot < at + 2 * INLINE_SLOTS; slot += 2) {
-      const ref = nodes[slot + 1] as number;
-      if (ref === 0) {
-        free = slot;
-        break;
-      }
-      if (ref > 0 && nodes[slot] === symbol) return ref - 1;
-    }
+    const slot = this.slotOf(node, symbol);
+    if (slot >= 0 && (nodes[slot + 1] as number) > 0) return (nodes[slot + 1] as number) - 1;
+    const free = slot < IN_TABLE ? -2 - slot : -1;
     const fresh = this.nodeCount;
     const id = free >= 0 ? fresh : this.edges.getOrSet(node, symbol, fresh);
     if (id === fresh) {
@@ -226,20 +234,20 @@ export class ContextTrie {
   recordLeaf(node: number, symbol: number): number {
     const { nodes } = this;
     const at = node * NODE;
-    for (let slot = at + SLOTS_AT; slot < at + SLOTS_AT + 2 * INLINE_SLOTS; slot += 2) {
-      const ref = nodes[slot + 1] as number;
-      if (ref === 0) {
-        nodes[slot] = symbol;
-        nodes[slot + 1] = -1;
-        nodes[at + 2] = (nodes[at + 2] as number) + 1;
-        nodes[at + 1] = (nodes[at + 1] as number) + 1;
-        return 1;
-      }
-      if (ref < 0 && nodes[slot] === symbol) {
-        nodes[slot + 1] = ref - 1;
-        nodes[at + 1] = (nodes[at + 1] as number) + 1;
-        return 1 - ref;
-      }
+    const slot = this.slotOf(node, symbol);
+    if (slot < IN_TABLE) {
+      const free = -2 - slot;
+      nodes[free] = symbol;
+      nodes[free + 1] = -1;
+      nodes[at + 2] = (nodes[at + 2] as number) + 1;
+      nodes[at + 1] = (nodes[at + 1] as number) + 1;
+      return 1;
+    }
+    const ref = slot >= 0 ? (nodes[slot + 1] as number) : 0;
+    if (ref < 0) {
+      nodes[slot + 1] = ref - 1;
+      nodes[at + 1] = (nodes[at + 1] as number) + 1;
+      return 1 - ref;
     }
     return this.count(this.record(node, symbol, LEAF_KIND));
   }
@@ -247,13 +255,12 @@ export class ContextTrie {
   /** Count of `symbol` after context `node` (0 when never seen), whether a node or a leaf kept inline. */
   countOf(node: number, symbol: number): number {
     if (node < 0) return 0;
-    const { nodes } = this;
-    const at = node * NODE + SLOTS_AT;
-    for (let slot = at; slot < at + 2 * INLINE_SLOTS; slot += 2) {
-      const ref = nodes[slot + 1] as number;
-      if (ref === 0) return 0;
-      if (nodes[slot] === symbol) return ref > 0 ? this.count(ref - 1) : -ref;
+    const slot = this.slotOf(node, symbol);
+    if (slot >= 0) {
+      const ref = this.nodes[slot + 1] as number;
+      return ref > 0 ? this.count(ref - 1) : -ref;
     }
+    if (slot !== IN_TABLE) return 0;
     const child = this.edges.get(node, symbol);
     return child < 0 ? 0 : this.count(child);
   }
@@ -262,19 +269,14 @@ export class ContextTrie {
   discountEstimates(kinds: number): Float64Array {
     const n1 = new Float64Array(kinds);
     const n2 = new Float64Array(kinds);
+    let kind = 0;
+    const tally = (_symbol: number, count: number) => {
+      if (count === 1) n1[kind] = (n1[kind] as number) + 1;
+      else if (count === 2) n2[kind] = (n2[kind] as number) + 1;
+    };
     for (let node = 1; node < this.nodeCount; node++) {
-      const kind = this.kind(node);
-      if (kind >= kinds) continue;
-      for (let slot = 0; slot < INLINE_SLOTS; slot++) {
-        const leaf = this.inlineLeafCount(node, slot);
-        if (leaf === 1) n1[kind] = (n1[kind] as number) + 1;
-        else if (leaf === 2) n2[kind] = (n2[kind] as number) + 1;
-      }
-      for (let c = this.firstChild(node); c >= 0; c = this.nextSibling(c)) {
-        const count = this.count(c);
-        if (count === 1) n1[kind] = (n1[kind] as number) + 1;
-        else if (count === 2) n2[kind] = (n2[kind] as number) + 1;
-      }
+      kind = this.kind(node);
+      if (kind < kinds) this.forEachFollower(node, tally);
     }
     const out = new Float64Array(kinds);
     for (let k = 0; k < kinds; k++) {
